@@ -150,7 +150,7 @@ def parse_value(spec: FieldSpec, raw: Any) -> Any:
     if spec.type == "line":
         value = clean_line(str(raw))
         if spec.required and not value:
-            raise ValidationError(f"{spec.label.lower()} must not be empty")
+            raise ValidationError(f"the {spec.name} must not be empty")
         return value
     if spec.type == "text":
         return clean_text(str(raw))
