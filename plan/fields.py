@@ -129,6 +129,7 @@ def format_number(value: float | None) -> str:
     """A number as a user would write it: `1500000`, not `1500000.0`; exact for any float."""
     if value is None:
         return ""
+    value = float(value)
     if value.is_integer() and abs(value) < 1e16:
         return str(int(value))
     return repr(value)
@@ -157,7 +158,7 @@ def parse_value(spec: FieldSpec, raw: Any) -> Any:
     if spec.type == "date":
         return raw if isinstance(raw, date) or raw is None else parse_date(str(raw))
     if spec.type == "number":
-        if raw is None or isinstance(raw, (int, float)) and not isinstance(raw, bool):
+        if raw is None or (isinstance(raw, (int, float)) and not isinstance(raw, bool)):
             return None if raw is None else parse_number(repr(float(raw)))
         return parse_number(str(raw))
     if spec.type == "years":

@@ -36,7 +36,9 @@ def sample_portfolio() -> Portfolio:
             f"Objective {o}",
             metric="revenue",
             target=100.0,
-            strategies=[Strategy(f"Strategy {o}.{s}", tactics=tactics(f"{o}.{s}")) for s in range(2)],
+            strategies=[
+                Strategy(f"Strategy {o}.{s}", tactics=tactics(f"{o}.{s}")) for s in range(2)
+            ],
         )
         for o in range(2)
     ]
@@ -166,7 +168,9 @@ def test_edit_fields_rejects_bad_values_and_changes_nothing(
     acme = portfolio.accounts[0]
     before = snapshot(portfolio)
     with pytest.raises(ValidationError, match=message):
-        edit_fields(portfolio, acme.id, acme.mission.objectives[0].id, {"metric": "x", field: value})
+        edit_fields(
+            portfolio, acme.id, acme.mission.objectives[0].id, {"metric": "x", field: value}
+        )
     assert snapshot(portfolio) == before
 
 
@@ -245,7 +249,7 @@ ACTIONS = st.lists(
 )
 
 
-def build_edit(portfolio: Portfolio, action: str, pick: int, text: str):  # noqa: ANN201
+def build_edit(portfolio: Portfolio, action: str, pick: int, text: str):
     account = portfolio.accounts[pick % len(portfolio.accounts)]
     nodes = [node for node, _ in account.walk()]
     node = nodes[pick % len(nodes)]

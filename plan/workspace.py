@@ -1,0 +1,71 @@
+"""The plans being edited: the portfolio, its undo history, cached checklists and unsaved accounts.
+
+The app and the CLI edit through a `Workspace` so that every edit re-evaluates the checklist of
+the one account it touched (not all of them) and marks that account for the next save.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from plan.config import ChecklistConfig
+from plan.edits import Edit, History
+from plan.model import Account, Portfolio
+from plan.rules import Checklist, evaluate
+
+
+class Workspace:
+    def __init__(
+        self, portfolio: Portfolio, today: date, config: ChecklistConfig | None = None
+    ) -> None:
+        self.portfolio = portfolio
+        self.today = today
+        self.config = config or ChecklistConfig()
+        self.history = History(portfolio)
+        self.dirty: set[str] = set()
+        self._checklists: dict[str, Checklist] = {}
+
+    def checklist(self, account: Account) -> Checklist:
+        """The account's checklist, evaluated once per change to that account."""
+        checklist = self._checklists.get(account.id)
+        if checklist is None:
+            checklist = self._checklists[account.id] = evaluate(account, self.today, self.config)
+        return checklist
+
+    def do(self, edit: Edit) -> Edit:
+        self.history.do(edit)
+        self._touched(edit)
+        return edit
+
+    def undo(self) -> Edit | None:
+        edit = self.history.undo()
+        if edit is not None:
+            self._touched(edit)
+        return edit
+
+    def redo(self) -> Edit | None:
+        edit = self.history.redo()
+        if edit is not None:
+            self._touched(edit)
+        return edit
+
+    def take_dirty(self) -> set[str]:
+        """The ids of the accounts changed since the last call (for saving)."""
+        dirty, self.dirty = self.dirty, set()
+        return dirty
+
+    def replace(self, portfolio: Portfolio) -> None:
+        """Start over on freshly loaded plans (after a reload): no history, nothing unsaved."""
+        self.portfolio = portfolio
+        self.history = History(portfolio)
+        self.dirty.clear()
+        self._checklists.clear()
+
+    def _touched(self, edit: Edit) -> None:
+        if edit.account_id:
+            self.dirty.add(edit.account_id)
+            self._checklists.pop(edit.account_id, None)
+        else:
+            # An edit of the whole list (an import): every account may have changed.
+            self.dirty.update(a.id for a in self.portfolio.accounts)
+            self._checklists.clear()

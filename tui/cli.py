@@ -1,0 +1,321 @@
+"""The `keyplan` command line: opens the app, or checks, lists, exports and reviews plans."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
+
+from plan.config import Config, load_config
+from plan.errors import KeyplanError, UnknownAccountError
+from plan.fields import clean_line
+from plan.model import Account, Portfolio
+from plan.rules import Checklist, evaluate
+
+if TYPE_CHECKING:
+    from store.repository import Repository
+
+VERSION = "0.1.0"
+EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+MARKS = {"pass": "✓", "fail": "✗", "warn": "!"}
+
+
+def default_db_path() -> Path:
+    """`$KEYPLAN_DB`, else plans.json in the user's data folder."""
+    env = os.environ.get("KEYPLAN_DB")
+    if env:
+        return Path(env).expanduser()
+    from platformdirs import user_data_path
+
+    return user_data_path("keyplan", appauthor=False) / "plans.json"
+
+
+def config_path() -> Path:
+    from platformdirs import user_config_path
+
+    return user_config_path("keyplan", appauthor=False) / "config.toml"
+
+
+def shown(text: str) -> str:
+    """User text made safe for a terminal: no control characters, one line."""
+    return clean_line(text)
+
+
+class Context:
+    """What every command needs: the arguments, the config, today, and the database."""
+
+    def __init__(self, args: argparse.Namespace, out: TextIO) -> None:
+        self.args = args
+        self.out = out
+        self.today = date.today()
+        self.db_path: Path = args.db or default_db_path()
+        self._config: Config | None = None
+
+    @property
+    def config(self) -> Config:
+        if self._config is None:
+            self._config = load_config(config_path())
+        return self._config
+
+    def open(self, *, write: bool) -> Repository:
+        from store.repository import Repository
+
+        if write:
+            return Repository.for_writing(self.db_path)
+        return Repository(self.db_path, write=False)
+
+    def load(self) -> Portfolio:
+        with self.open(write=False) as repo:
+            return repo.load()
+
+    def evaluate(self, account: Account) -> Checklist:
+        return evaluate(account, self.today, self.config.checklist)
+
+    def print(self, line: str = "") -> None:
+        print(line, file=self.out)
+
+
+def select_accounts(
+    portfolio: Portfolio, names: Sequence[str], *, all_: bool = False
+) -> list[Account]:
+    """The named accounts (case-insensitively), or every one that is not archived."""
+    if not names:
+        return list(portfolio.accounts) if all_ else portfolio.active()
+    chosen = []
+    for name in names:
+        account = portfolio.by_name(name)
+        if account is None:
+            raise UnknownAccountError(f'no account named "{shown(name)}"')
+        chosen.append(account)
+    return chosen
+
+
+def table(rows: list[list[str]], out: Callable[[str], None]) -> None:
+    """Print rows as aligned columns; the last column is not padded."""
+    if not rows:
+        return
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
+    for row in rows:
+        cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
+        out("  ".join([*cells, row[-1]]).rstrip())
+
+
+# --- Commands ----------------------------------------------------------------------------
+
+
+def cmd_app(ctx: Context) -> int:
+    from tui.app import run_app
+
+    return run_app(ctx.db_path, config=ctx.config, mouse=not ctx.args.no_mouse)
+
+
+def cmd_demo(ctx: Context) -> int:
+    from plan.demo import demo_accounts
+    from plan.edits import AddAccount, History
+
+    with ctx.open(write=True) as repo:
+        portfolio = repo.load()
+        history = History(portfolio)
+        added = []
+        for account in demo_accounts(ctx.today):
+            if portfolio.by_name(account.name) is None:
+                history.do(AddAccount(account.id, account=account, index=len(portfolio.accounts)))
+                added.append(account.id)
+        if added:
+            repo.save(portfolio, changed=added)
+    if ctx.args.no_open:
+        ctx.print(f"{len(added)} demo accounts added to {ctx.db_path}")
+        return EXIT_OK
+    return cmd_app(ctx)
+
+
+def account_summary(ctx: Context, account: Account) -> dict[str, Any]:
+    checklist = ctx.evaluate(account)
+    return {
+        "name": account.name,
+        "owner": account.owner,
+        "segment": account.segment,
+        "archived": account.archived,
+        "reviewed": account.reviewed.isoformat() if account.reviewed else None,
+        "score": {"passed": checklist.passed, "total": checklist.total},
+        "next_fix": checklist.next_fix.rule if checklist.next_fix else None,
+        "next_fix_message": checklist.next_fix.message if checklist.next_fix else None,
+        "tactics_ahead": checklist.tactics_ahead,
+    }
+
+
+def cmd_accounts(ctx: Context) -> int:
+    args = ctx.args
+    accounts = select_accounts(ctx.load(), [], all_=args.all)
+    if args.owner:
+        accounts = [a for a in accounts if a.owner.casefold() == args.owner.casefold()]
+    if args.segment:
+        accounts = [a for a in accounts if a.segment.casefold() == args.segment.casefold()]
+    summaries = [account_summary(ctx, a) for a in accounts]
+    if args.sort == "score":
+        summaries.sort(
+            key=lambda s: (s["score"]["passed"] / max(s["score"]["total"], 1), s["reviewed"] or "")
+        )
+    elif args.sort == "reviewed":
+        summaries.sort(key=lambda s: s["reviewed"] or "")
+    elif args.sort == "name":
+        summaries.sort(key=lambda s: s["name"].casefold())
+    if args.json:
+        ctx.print(json.dumps({"accounts": summaries}, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    if not summaries:
+        ctx.print(
+            "no accounts" + ("" if args.all else " (archived ones are hidden: --all shows them)")
+        )
+        return EXIT_OK
+    rows = [["ACCOUNT", "OWNER", "SCORE", "REVIEWED", "NEXT FIX"]]
+    for s in summaries:
+        score = f"{s['score']['passed']}/{s['score']['total']}"
+        flag = " ⚠" if s["tactics_ahead"] else ""
+        name = shown(s["name"]) + (" (archived)" if s["archived"] else "")
+        fix = f"{s['next_fix']} {shown(s['next_fix_message'])}" if s["next_fix"] else "—"
+        rows.append([name, shown(s["owner"]) or "—", score + flag, s["reviewed"] or "never", fix])
+    table(rows, ctx.print)
+    return EXIT_OK
+
+
+def cmd_check(ctx: Context) -> int:
+    args = ctx.args
+    accounts = select_accounts(ctx.load(), args.names)
+    failing = {"fail", "warn"} if args.strict else {"fail"}
+    any_failed = False
+    report = []
+    for account in accounts:
+        checklist = ctx.evaluate(account)
+        any_failed |= any(r.status in failing for r in checklist.results)
+        report.append((account, checklist))
+    if args.json:
+        ctx.print(
+            json.dumps(
+                {"accounts": [check_json(a, c) for a, c in report]}, ensure_ascii=False, indent=2
+            )
+        )
+    else:
+        for account, checklist in report:
+            print_checklist(ctx, account, checklist)
+    return EXIT_FAILED if any_failed else EXIT_OK
+
+
+def check_json(account: Account, checklist: Checklist) -> dict[str, Any]:
+    return {
+        "name": account.name,
+        "score": {"passed": checklist.passed, "total": checklist.total},
+        "tactics_ahead": checklist.tactics_ahead,
+        "next_fix": checklist.next_fix.rule if checklist.next_fix else None,
+        "results": [
+            {
+                "rule": r.rule,
+                "status": r.status,
+                "node": r.nodes[0] if r.nodes else None,
+                "nodes": list(r.nodes),
+                "message": r.message,
+            }
+            for r in checklist.results
+        ],
+    }
+
+
+def print_checklist(ctx: Context, account: Account, checklist: Checklist) -> None:
+    headline = f"{shown(account.name)}  {checklist.score}"
+    if checklist.tactics_ahead:
+        headline += "  ⚠ tactics ahead of strategy"
+    ctx.print(headline)
+    for result in checklist.results:
+        ctx.print(f"  {MARKS[result.status]} {result.rule}  {shown(result.message)}")
+    if checklist.next_fix:
+        ctx.print(f"  next fix: {checklist.next_fix.rule} {shown(checklist.next_fix.message)}")
+    ctx.print()
+
+
+def cmd_review(ctx: Context) -> int:
+    from plan.edits import History, mark_reviewed
+
+    with ctx.open(write=True) as repo:
+        portfolio = repo.load()
+        account = select_accounts(portfolio, [ctx.args.name])[0]
+        History(portfolio).do(mark_reviewed(portfolio, account.id, ctx.today, ctx.args.note))
+        repo.save(portfolio, changed=[account.id])
+    ctx.print(f"{shown(account.name)}: reviewed {ctx.today.isoformat()}")
+    return EXIT_OK
+
+
+# --- The parser --------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="keyplan",
+        description="Write and review Key Account Development Plans: Mission, Objectives, "
+        "Strategies, Tactics — strategy before tactics.",
+    )
+    parser.add_argument("--version", action="version", version=f"keyplan {VERSION}")
+    db_help = "the database file (default: $KEYPLAN_DB, else plans.json in your data folder)"
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", type=Path, default=argparse.SUPPRESS, help=db_help)
+    parser.add_argument("--db", type=Path, default=None, help=db_help)
+    parser.add_argument("--no-mouse", action="store_true", help="do not capture the mouse")
+    parser.set_defaults(run=cmd_app)
+    sub = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    demo = sub.add_parser("demo", parents=[common], help="add the demo plans and open the app")
+    demo.add_argument("--no-open", action="store_true", help="only add the demo plans")
+    demo.add_argument("--no-mouse", action="store_true", help="do not capture the mouse")
+    demo.set_defaults(run=cmd_demo)
+
+    accounts = sub.add_parser("accounts", parents=[common], help="list accounts with their score")
+    accounts.add_argument("--json", action="store_true", help="print JSON")
+    accounts.add_argument("--all", action="store_true", help="include archived accounts")
+    accounts.add_argument("--sort", choices=("score", "reviewed", "name"), help="order of the list")
+    accounts.add_argument("--owner", help="only accounts with this owner")
+    accounts.add_argument("--segment", help="only accounts in this segment")
+    accounts.set_defaults(run=cmd_accounts)
+
+    check = sub.add_parser(
+        "check",
+        parents=[common],
+        help="run the checklist (exit 0 all pass, 1 any fail, 2 bad input)",
+    )
+    check.add_argument("names", nargs="*", metavar="NAME", help="accounts to check (default: all)")
+    check.add_argument("--json", action="store_true", help="print JSON")
+    check.add_argument("--strict", action="store_true", help="warnings count as failures")
+    check.set_defaults(run=cmd_check)
+
+    review = sub.add_parser(
+        "review", parents=[common], help="mark an account reviewed today, with a dated note"
+    )
+    review.add_argument("name", metavar="NAME", help="the account")
+    review.add_argument("--note", default="", help="a one-line review note")
+    review.set_defaults(run=cmd_review)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    ctx = Context(args, out or sys.stdout)
+    try:
+        return args.run(ctx)
+    except KeyplanError as error:
+        for line in str(error).splitlines() or ["error"]:
+            print(f"keyplan: {shown(line)}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # `keyplan check | head`: the reader left; not an error worth a traceback.
+        sys.stderr.close()
+        return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,94 @@
+"""The accounts pane: every account with its checklist score and a mark when tactics run ahead."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual.binding import Binding
+from textual.message import Message
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+
+@dataclass(frozen=True, slots=True)
+class AccountRow:
+    """What the pane shows of one account."""
+
+    id: str
+    name: str
+    passed: int
+    total: int
+    tactics_ahead: bool
+    archived: bool = False
+
+    @property
+    def score(self) -> str:
+        return f"{self.passed}/{self.total}"
+
+
+def account_label(row: AccountRow) -> Text:
+    """The account's line: name, score, and a ⚠ when tactics run ahead of strategy."""
+    label = Text(f"{row.score:>5} ", style="bold green" if row.passed == row.total else "bold")
+    label.append("⚠ " if row.tactics_ahead else "  ", style="bold yellow")
+    label.append(row.name, style="dim" if row.archived else "")
+    if row.archived:
+        label.append(" (archived)", style="dim")
+    return label
+
+
+class AccountList(OptionList):
+    """Lists accounts; moving the cursor shows an account, Enter opens its tree."""
+
+    BINDINGS = [
+        Binding("j", "cursor_down", "Down", show=False),
+        Binding("k", "cursor_up", "Up", show=False),
+        Binding("g", "first", "First", show=False),
+        Binding("G", "last", "Last", show=False),
+        Binding("l", "select", "Open", show=False),
+    ]
+
+    @dataclass
+    class AccountHighlighted(Message):
+        account_id: str
+
+    @dataclass
+    class AccountOpened(Message):
+        account_id: str
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self._rows: list[AccountRow] = []
+
+    @property
+    def current(self) -> str | None:
+        option = self.highlighted_option
+        return option.id if option is not None else None
+
+    def show(self, rows: list[AccountRow], current: str | None = None) -> None:
+        """Show these rows, keeping the cursor on `current` (or where it was)."""
+        keep = current or self.current
+        if rows == self._rows and keep == self.current:
+            return
+        if [r.id for r in rows] == [r.id for r in self._rows]:
+            for old, new in zip(self._rows, rows, strict=True):
+                if old != new:
+                    self.replace_option_prompt(new.id, account_label(new))
+        else:
+            self.set_options(Option(account_label(row), id=row.id) for row in rows)
+        self._rows = list(rows)
+        ids = [row.id for row in rows]
+        if keep in ids:
+            self.highlighted = ids.index(keep)
+        elif rows:
+            self.highlighted = 0
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        event.stop()
+        if event.option.id:
+            self.post_message(self.AccountHighlighted(event.option.id))
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id:
+            self.post_message(self.AccountOpened(event.option.id))

@@ -1,0 +1,33 @@
+"""The details pane: every field of the selected node, and its notes, as text."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import Static
+
+from plan.fields import FIELDS, format_value
+from plan.model import Node
+
+
+def node_details(node: Node) -> Text:
+    text = Text()
+    for spec in FIELDS[node.KIND]:
+        if spec.name == "notes":
+            continue
+        value = format_value(spec, getattr(node, spec.name))
+        text.append(f"{spec.label}: ", style="bold")
+        text.append(value or "—", style="" if value else "dim")
+        text.append("\n")
+    if node.notes:
+        text.append("Notes: ", style="bold")
+        text.append(node.notes)
+    else:
+        text.append("Notes: —", style="dim")
+    return text
+
+
+class NodeDetails(Static):
+    """Shows the fields of the node under the tree's cursor; `e` edits them."""
+
+    def show(self, node: Node | None) -> None:
+        self.update(node_details(node) if node is not None else Text(""))

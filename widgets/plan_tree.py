@@ -1,0 +1,215 @@
+"""The M.O.S.T. tree of one account: mission at the root, then objectives, strategies, tactics.
+
+Tree nodes carry the plan node's id in `data`. `show` patches labels in place when only fields
+changed and rebuilds when the structure changed, keeping each node's fold state and the cursor.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+from rich.text import Text
+from textual.binding import Binding
+from textual.widgets import Tree
+from textual.widgets.tree import TreeNode
+
+from plan.fields import format_number
+from plan.model import Account, Node, Tactic
+
+LEVEL_TAGS = {"mission": "M", "objective": "O", "strategy": "S", "tactic": "T"}
+STATUS_MARKS = {"todo": "☐", "doing": "◐", "done": "☑", "dropped": "☒"}
+
+
+def node_facts(node: Node) -> str:
+    """The key facts shown after a node's title: target and due, owner/due/status, ..."""
+    match node.KIND:
+        case "mission":
+            return f"{node.horizon_years} years" if node.horizon_years else ""  # type: ignore[union-attr]
+        case "objective":
+            parts = []
+            if node.target is not None:  # type: ignore[union-attr]
+                parts.append(f"{format_number(node.target)} {node.unit}".strip())  # type: ignore[union-attr]
+            if node.due:  # type: ignore[union-attr]
+                parts.append(f"by {node.due.isoformat()}")  # type: ignore[union-attr]
+            return " ".join(parts)
+        case "strategy":
+            return node.approach or ""  # type: ignore[union-attr]
+    tactic: Tactic = node  # type: ignore[assignment]
+    parts = [f"@{tactic.owner}"] if tactic.owner else []
+    if tactic.due:
+        parts.append(tactic.due.isoformat())
+    if tactic.status not in ("todo", "done"):
+        parts.append(tactic.status)
+    return ", ".join(parts)
+
+
+def node_label(node: Node, failing: Collection[str] = (), changed: bool = False) -> Text:
+    """One tree line: the level, the title as typed, the facts, and the rules it fails."""
+    label = Text(no_wrap=True, overflow="ellipsis")
+    label.append(LEVEL_TAGS[node.KIND], style="bold")
+    label.append(" ")
+    if isinstance(node, Tactic):
+        label.append(STATUS_MARKS[node.status] + " ")
+    title = node.title or ("(no mission yet: press e)" if node.KIND == "mission" else "(untitled)")
+    done = isinstance(node, Tactic) and node.status in ("done", "dropped")
+    label.append(title, style="dim strike" if done else ("italic dim" if not node.title else ""))
+    facts = node_facts(node)
+    if facts:
+        label.append(f"  {facts}", style="dim")
+    if changed:
+        label.append("  •new", style="bold cyan")
+    if failing:
+        label.append(f"  ✗ {' '.join(failing)}", style="bold red")
+    return label
+
+
+class PlanTree(Tree[str]):
+    """Shows one account's plan; the app edits, the tree only shows and moves the cursor."""
+
+    BINDINGS = [
+        Binding("j", "cursor_down", "Down", show=False),
+        Binding("k", "cursor_up", "Up", show=False),
+        Binding("h,left", "fold_or_parent", "Fold/parent", show=False),
+        Binding("l,right", "unfold_or_child", "Unfold/child", show=False),
+        Binding("g", "scroll_home", "First", show=False),
+        Binding("G", "scroll_end", "Last", show=False),
+    ]
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__("", **kwargs)  # type: ignore[arg-type]
+        self.auto_expand = False
+        self.account_id: str | None = None
+        self._structure: list[tuple[str, str | None]] = []
+        self._by_plan_id: dict[str, TreeNode[str]] = {}
+        self._collapsed: set[str] = set()
+
+    @property
+    def current(self) -> str | None:
+        """The id of the plan node under the cursor."""
+        node = self.cursor_node
+        return node.data if node is not None else None
+
+    def show(
+        self,
+        account: Account | None,
+        failing: dict[str, list[str]],
+        *,
+        visible: Collection[str] | None = None,
+        changed: Collection[str] = (),
+        cursor: str | None = None,
+    ) -> None:
+        """Show the account; `visible` limits the nodes (a filter), `cursor` moves the cursor."""
+        if account is None:
+            self.account_id = None
+            self._structure = []
+            self._by_plan_id = {}
+            self.clear()
+            self.root.set_label(Text("no account: press n to add one", style="dim italic"))
+            self.root.data = None
+            return
+        keep = cursor or (self.current if account.id == self.account_id else None)
+        nodes = [
+            (node, parent)
+            for node, parent in account.walk()
+            if visible is None or parent is None or node.id in visible
+        ]
+        structure = [(node.id, parent.id if parent else None) for node, parent in nodes]
+        if account.id == self.account_id and structure == self._structure:
+            for node, _ in nodes:
+                label = node_label(node, failing.get(node.id, ()), node.id in changed)
+                tree_node = self._by_plan_id[node.id]
+                if tree_node.label != label:
+                    tree_node.set_label(label)
+        else:
+            self._rebuild(account.id, nodes, failing, changed)
+            self._structure = structure
+        self.select(keep or account.mission.id)
+
+    def _rebuild(
+        self,
+        account_id: str,
+        nodes: list[tuple[Node, Node | None]],
+        failing: dict[str, list[str]],
+        changed: Collection[str],
+    ) -> None:
+        self.account_id = account_id
+        self.clear()
+        mission = nodes[0][0]
+        self.root.set_label(node_label(mission, failing.get(mission.id, ()), mission.id in changed))
+        self.root.data = mission.id
+        self._by_plan_id = {mission.id: self.root}
+        for node, parent in nodes[1:]:
+            assert parent is not None
+            tree_parent = self._by_plan_id[parent.id]
+            label = node_label(node, failing.get(node.id, ()), node.id in changed)
+            if node.children:
+                expand = node.id not in self._collapsed
+                tree_node = tree_parent.add(label, data=node.id, expand=expand)
+            else:
+                tree_node = tree_parent.add_leaf(label, data=node.id)
+            self._by_plan_id[node.id] = tree_node
+        if mission.id not in self._collapsed:
+            self.root.expand()
+
+    def select(self, node_id: str) -> None:
+        """Put the cursor on a node, unfolding its ancestors so it can be seen."""
+        tree_node = self._by_plan_id.get(node_id) or self.root
+        parent = tree_node.parent
+        while parent is not None:
+            if not parent.is_expanded:
+                parent.expand()
+                self._collapsed.discard(parent.data or "")
+            parent = parent.parent
+        # Reading last_line builds the tree's lines, so the node's line number is known.
+        if self.last_line >= 0:
+            self.move_cursor(tree_node)
+
+    def fold_to(self, level: int) -> None:
+        """Show the plan down to a level: 1 the mission only ... 4 everything."""
+        for node_id, tree_node in self._by_plan_id.items():
+            depth = 1 + self._depth(tree_node)
+            if depth < level:
+                tree_node.expand()
+                self._collapsed.discard(node_id)
+            else:
+                tree_node.collapse()
+                self._collapsed.add(node_id)
+        cursor = self.cursor_node
+        while cursor is not None and cursor.parent is not None and not cursor.parent.is_expanded:
+            cursor = cursor.parent
+        if cursor is not None and self.last_line >= 0:
+            self.move_cursor(cursor)
+
+    @staticmethod
+    def _depth(tree_node: TreeNode[str]) -> int:
+        depth = 0
+        while tree_node.parent is not None:
+            depth += 1
+            tree_node = tree_node.parent
+        return depth
+
+    def on_tree_node_collapsed(self, event: Tree.NodeCollapsed[str]) -> None:
+        if event.node.data:
+            self._collapsed.add(event.node.data)
+
+    def on_tree_node_expanded(self, event: Tree.NodeExpanded[str]) -> None:
+        if event.node.data:
+            self._collapsed.discard(event.node.data)
+
+    def action_fold_or_parent(self) -> None:
+        node = self.cursor_node
+        if node is None:
+            return
+        if node.allow_expand and node.is_expanded:
+            node.collapse()
+        elif node.parent is not None:
+            self.move_cursor(node.parent)
+
+    def action_unfold_or_child(self) -> None:
+        node = self.cursor_node
+        if node is None or not node.allow_expand:
+            return
+        if not node.is_expanded:
+            node.expand()
+        elif node.children:
+            self.action_cursor_down()
