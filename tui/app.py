@@ -108,11 +108,13 @@ class KeyplanApp(App[int]):
         Binding("4", "fold(4)", "Unfold all", id="fold.4", show=False),
     ]
 
-    def __init__(self, repository: Repository, config: Config | None = None) -> None:
+    def __init__(
+        self, repository: Repository, config: Config | None = None, today: date | None = None
+    ) -> None:
         super().__init__()
         self.repository = repository
         self.config = config or Config()
-        self.workspace = Workspace(repository.load(), date.today(), self.config.checklist)
+        self.workspace = Workspace(repository.load(), today or date.today(), self.config.checklist)
         self.account_id: str | None = None
         self.filter_text = ""
         self._adding: tuple[str, str, bool] | None = None  # (how, node id, below)
@@ -591,7 +593,6 @@ class KeyplanApp(App[int]):
     @work(thread=True, exclusive=True, group="export")
     def export(self, accounts: list[Account], path: Path) -> None:
         from plan.markdown import export_markdown
-
         from store.files import atomic_write_bytes
 
         text = export_markdown(accounts, self.workspace.today, config=self.config.checklist)
@@ -782,14 +783,28 @@ def slug(name: str) -> str:
     return "-".join(part for part in kept.split("-") if part) or "account"
 
 
-def run_app(db_path: Path, *, config: Config | None = None, mouse: bool = True) -> int:
-    """Open the database and run the app; errors opening it propagate to the CLI."""
+def make_app(
+    db_path: Path, *, config: Config | None = None, today: date | None = None
+) -> KeyplanApp:
+    """Open the database (read-only if another keyplan holds it) and build the app on it.
+
+    Errors opening the file (not JSON, a newer schema, ...) propagate: the CLI prints them.
+    """
     from store.repository import Repository
 
     repository = Repository(db_path, write=True)
     try:
-        app = KeyplanApp(repository, config)
+        return KeyplanApp(repository, config, today)
+    except BaseException:
+        repository.close()
+        raise
+
+
+def run_app(db_path: Path, *, config: Config | None = None, mouse: bool = True) -> int:
+    """Run the app on the database; the exit status is the app's (0 after a clean quit)."""
+    app = make_app(db_path, config=config)
+    try:
         result = app.run(mouse=mouse)
     finally:
-        repository.close()
+        app.repository.close()
     return app.return_code or result or 0

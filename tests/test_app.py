@@ -1,0 +1,358 @@
+"""The app, driven through Pilot with real keys: building, editing, undoing, checking."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from plan.demo import demo_accounts
+from plan.errors import SaveError
+from plan.model import Account, Mission, Objective, Portfolio, Strategy, Tactic
+from store.repository import Repository
+from tui.app import KeyplanApp, make_app
+from tui.screens.dialogs import Confirm
+from tui.screens.edit_form import EditForm
+from tui.screens.help import HelpScreen
+from widgets.account_list import AccountList
+from widgets.checklist import ChecklistPane
+from widgets.plan_tree import PlanTree
+
+TODAY = date(2026, 11, 24)
+HOSTILE = ["[/]", "[bold]x", "[@click=app.quit]hi", "<script>", "# not a heading", "a\x1bb"]
+
+
+def write_db(path: Path, accounts: list[Account]) -> Path:
+    with Repository(path) as repository:
+        repository.save(Portfolio(accounts))
+    return path
+
+
+def saved(path: Path) -> Portfolio:
+    with Repository(path, write=False) as repository:
+        return repository.load()
+
+
+@pytest.fixture
+def demo_db(db_path: Path) -> Path:
+    return write_db(db_path, demo_accounts(TODAY))
+
+
+def small_plan() -> Account:
+    tactics = [Tactic("Call the COO", owner="Dana", due=date(2027, 1, 10))]
+    strategies = [Strategy("Win the COO", why="She owns the budget", tactics=tactics)]
+    objective = Objective(
+        "Grow revenue", metric="revenue", target=100.0, due=date(2027, 6, 30), strategies=strategies
+    )
+    return Account("ACME", mission=Mission("Be their first call", 3, objectives=[objective]))
+
+
+def tree_titles(app: KeyplanApp) -> list[str]:
+    tree = app.query_one(PlanTree)
+    account = app.account
+    assert account is not None
+    return [account.node(node.data).title for node in _walk(tree.root)]
+
+
+def _walk(node):
+    yield node
+    for child in node.children:
+        yield from _walk(child)
+
+
+def label_of(app: KeyplanApp, node_id: str) -> str:
+    tree = app.query_one(PlanTree)
+    return next(str(n.label) for n in _walk(tree.root) if n.data == node_id)
+
+
+async def type_text(pilot, text: str) -> None:
+    """Type into the focused field; text with punctuation goes in as a paste would."""
+    if text.isalnum():
+        await pilot.press(*text)
+        return
+    pilot.app.focused.insert_text_at_cursor(text)
+    await pilot.pause()
+
+
+async def test_build_a_whole_plan_from_the_keyboard(db_path: Path) -> None:
+    app = make_app(db_path, today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("n")
+        await type_text(pilot, "ACME")
+        await pilot.press("enter")
+        assert app.account is not None and app.account.name == "ACME"
+        assert app.focused is app.query_one(PlanTree)
+        await pilot.press("e")
+        assert isinstance(app.screen, EditForm)
+        await type_text(pilot, "Be their first call")
+        await pilot.press("tab")
+        await type_text(pilot, "5")
+        await pilot.press("enter")
+        for title in ("Grow revenue", "Win the COO", "Call the COO"):
+            await pilot.press("a")
+            await type_text(pilot, title)
+            await pilot.press("enter")
+        assert tree_titles(app) == [
+            "Be their first call",
+            "Grow revenue",
+            "Win the COO",
+            "Call the COO",
+        ]
+        node = app.current_node()
+        assert isinstance(node, Tactic) and node.title == "Call the COO"
+        await pilot.press("q")
+    assert app.return_code == 0
+    account = saved(db_path).accounts[0]
+    assert account.mission.text == "Be their first call"
+    assert account.mission.horizon_years == 5
+    tactic = account.mission.objectives[0].strategies[0].tactics[0]
+    assert tactic.title == "Call the COO"
+
+
+async def test_escape_on_a_new_title_discards_it(db_path: Path) -> None:
+    app = make_app(write_db(db_path, [small_plan()]), today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter", "a", "x", "escape")
+        assert tree_titles(app) == [
+            "Be their first call",
+            "Grow revenue",
+            "Win the COO",
+            "Call the COO",
+        ]
+        assert app.focused is app.query_one(PlanTree)
+
+
+async def test_edit_undo_redo_through_the_keys(db_path: Path) -> None:
+    app = make_app(write_db(db_path, [small_plan()]), today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter", "G")  # open the plan, cursor on the tactic
+        await pilot.press("d")
+        tactic = app.account.mission.objectives[0].strategies[0].tactics[0]  # type: ignore[union-attr]
+        assert tactic.status == "done"
+        await pilot.press("u")
+        assert tactic.status == "todo"
+        await pilot.press("ctrl+r")
+        assert tactic.status == "done"
+        await pilot.press("o")
+        await type_text(pilot, "Send the case study")
+        await pilot.press("enter", "K")
+        strategy = app.account.mission.objectives[0].strategies[0]  # type: ignore[union-attr]
+        assert [t.title for t in strategy.tactics] == ["Send the case study", "Call the COO"]
+        await pilot.press("u")
+        assert [t.title for t in strategy.tactics] == ["Call the COO", "Send the case study"]
+        await pilot.press("u")
+        assert [t.title for t in strategy.tactics] == ["Call the COO"]
+        await pilot.press("q")
+    assert (
+        saved(db_path).accounts[0].mission.objectives[0].strategies[0].tactics[0].status == "done"
+    )
+
+
+async def test_edit_form_saves_fields_and_refuses_a_bad_date(db_path: Path) -> None:
+    app = make_app(write_db(db_path, [small_plan()]), today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter", "j", "e")  # the objective
+        form = app.screen
+        assert isinstance(form, EditForm)
+        form.query_one("#f-due").value = "2030-13-45"  # type: ignore[attr-defined]
+        await pilot.press("enter")
+        assert app.screen is form
+        assert "bad date" in str(form.query_one("#form-error").render())
+        form.query_one("#f-due").value = "2028-03-31"  # type: ignore[attr-defined]
+        form.query_one("#f-target").value = "250000"  # type: ignore[attr-defined]
+        await pilot.press("enter")
+        assert not isinstance(app.screen, EditForm)
+        objective = app.account.mission.objectives[0]  # type: ignore[union-attr]
+        assert objective.due == date(2028, 3, 31)
+        assert objective.target == 250000.0
+        await pilot.press("escape")
+
+
+async def test_delete_asks_first_and_names_how_many_nodes_go(db_path: Path) -> None:
+    app = make_app(write_db(db_path, [small_plan()]), today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter", "j", "D")
+        assert isinstance(app.screen, Confirm)
+        assert "2 nodes below it" in app.screen.question
+        assert "3 in all" in app.screen.question
+        await pilot.press("n")
+        assert len(app.account.mission.objectives) == 1  # type: ignore[union-attr]
+        await pilot.press("delete", "y")
+        assert app.account.mission.objectives == []  # type: ignore[union-attr]
+        await pilot.press("u")
+        assert tree_titles(app)[1:] == ["Grow revenue", "Win the COO", "Call the COO"]
+
+
+async def test_folding_levels_and_fold_state_survives_edits(db_path: Path) -> None:
+    app = make_app(write_db(db_path, [small_plan()]), today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        tree = app.query_one(PlanTree)
+        await pilot.press("enter", "2")
+        assert tree.root.is_expanded
+        assert not tree.root.children[0].is_expanded
+        await pilot.press("4")
+        assert tree.root.children[0].children[0].is_expanded
+        await pilot.press("j", "space")  # fold the objective
+        assert not tree.root.children[0].is_expanded
+        await pilot.press("o")
+        await type_text(pilot, "Second objective")
+        await pilot.press("enter")
+        assert not tree.root.children[0].is_expanded, "the folded objective stays folded"
+        assert app.current_node().title == "Second objective"  # type: ignore[union-attr]
+
+
+async def test_enter_on_a_failing_rule_jumps_to_its_node(demo_db: Path) -> None:
+    app = make_app(demo_db, today=TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("G")  # the weakest demo account is last
+        account = app.account
+        assert account is not None and app.workspace.checklist(account).tactics_ahead
+        checklist = app.query_one(ChecklistPane)
+        checklist.focus()
+        await pilot.pause()
+        checklist.highlighted = checklist.get_option_index("S2")
+        await pilot.press("enter")
+        result = next(r for r in app.workspace.checklist(account).results if r.rule == "S2")
+        assert app.query_one(PlanTree).current == result.nodes[0]
+        assert app.focused is app.query_one(PlanTree)
+
+
+async def test_next_fix_jumps_and_fixing_it_raises_the_score(demo_db: Path) -> None:
+    app = make_app(demo_db, today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("G", "f")
+        account = app.account
+        assert account is not None
+        before = app.workspace.checklist(account)
+        assert before.next_fix is not None and before.next_fix.rule == "M2"
+        assert app.current_node() is account.mission
+        await pilot.press("e", "tab")
+        await type_text(pilot, "5")
+        await pilot.press("enter")
+        after = app.workspace.checklist(account)
+        assert after.passed == before.passed + 1
+        rows = app.query_one(AccountList)._rows
+        assert rows[-1].passed == after.passed
+
+
+async def test_filter_narrows_accounts_and_nodes(demo_db: Path) -> None:
+    app = make_app(demo_db, today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("slash")
+        await type_text(pilot, "trade fair")
+        rows = app.query_one(AccountList)._rows
+        assert [r.name for r in rows] == ["Harvest Valley Foods"]
+        titles = tree_titles(app)
+        assert any("trade fair" in t for t in titles)
+        assert len(titles) == 4  # the match and its mission, objective and strategy
+        await pilot.press("escape")
+        assert len(app.query_one(AccountList)._rows) == 6
+
+
+async def test_new_rename_archive_account_and_undo(demo_db: Path) -> None:
+    app = make_app(demo_db, today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("r")
+        await pilot.press("ctrl+u")
+        await type_text(pilot, "Kestrel Freight")
+        await pilot.press("enter")
+        assert app.portfolio.accounts[0].name == "Kestrel Freight"
+        assert app.portfolio.accounts[0].name == app.account.name  # type: ignore[union-attr]
+        app.query_one(AccountList).focus()
+        await pilot.press("r")
+        await pilot.press("ctrl+u")
+        await type_text(pilot, "kestrel freight & logistics")
+        await pilot.press("enter")
+        assert app.portfolio.accounts[0].name == "Kestrel Freight", "the name is taken"
+        assert any("exists already" in n.message for n in app._notifications)
+        await pilot.press("A")
+        assert app.portfolio.accounts[0].archived
+        await pilot.press("u", "u")
+        assert app.portfolio.accounts[0].name == "Nordhavn Industrial Group"
+        assert not app.portfolio.accounts[0].archived
+
+
+async def test_the_palette_runs_an_action(demo_db: Path) -> None:
+    app = make_app(demo_db, today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+p")
+        await type_text(pilot, "Help")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        rows = app.screen.rows
+        assert ("Edit", "u", "Undo") in rows
+        assert ("Edit", "ctrl+r", "Redo") in rows
+
+
+async def test_help_lists_every_key(demo_db: Path) -> None:
+    app = make_app(demo_db, today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        await pilot.press("f1")
+        assert isinstance(app.screen, HelpScreen)
+
+
+async def test_hostile_titles_show_literally_and_run_nothing(db_path: Path) -> None:
+    account = small_plan()
+    strategy = account.mission.objectives[0].strategies[0]
+    strategy.tactics = [Tactic(title) for title in HOSTILE]
+    account.name = "[@click=app.quit]ACME"
+    app = make_app(write_db(db_path, [account]), today=TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("enter", "G")
+        for tactic in strategy.tactics:
+            assert tactic.title in label_of(app, tactic.id)
+        await pilot.click(AccountList, offset=(12, 1))  # on the "[@click=app.quit]" name
+        assert app.is_running
+        assert str(app.query_one(AccountList).get_option_at_index(0).prompt).endswith(account.name)
+        app.query_one(PlanTree).select(strategy.id)
+        await pilot.press("a")
+        await type_text(pilot, "[/] [b]")
+        await pilot.press("enter")
+        added = app.current_node()
+        assert added is not None and added.title == "[/] [b]"
+        assert "[/] [b]" in label_of(app, added.id)
+        assert app.is_running
+
+
+async def test_a_second_instance_opens_read_only(demo_db: Path) -> None:
+    with Repository(demo_db):  # another keyplan holds the lock
+        app = make_app(demo_db, today=TODAY)
+        before = demo_db.read_bytes()
+        async with app.run_test(size=(80, 24)) as pilot:
+            assert app.repository.read_only
+            assert "read-only" in str(app.query_one("#status").render())
+            await pilot.press("enter", "d", "a")
+            assert any("read-only" in n.message for n in app._notifications)
+            await pilot.press("q")
+        assert demo_db.read_bytes() == before
+
+
+async def test_a_failed_save_is_shown_and_retried(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = make_app(write_db(db_path, [small_plan()]), today=TODAY)
+    real_write = app.repository.write
+
+    def failing_write(snapshot: object) -> None:
+        raise SaveError(f"{db_path}: No space left on device")
+
+    monkeypatch.setattr(app.repository, "write", failing_write)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter", "G", "d")
+        await app.workers.wait_for_complete()
+        await pilot.pause(0.5)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "not saved" in str(app.query_one("#status").render())
+        assert any("No space left" in n.message for n in app._notifications)
+        monkeypatch.setattr(app.repository, "write", real_write)
+        await pilot.press("q")
+    assert app.return_code == 0
+    tactic = saved(db_path).accounts[0].mission.objectives[0].strategies[0].tactics[0]
+    assert tactic.status == "done"
