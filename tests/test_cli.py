@@ -1,0 +1,251 @@
+"""The `keyplan` command line through its entry point: output, exit status, one-line errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+from plan.demo import demo_accounts
+from plan.model import Account, Mission, Objective, Portfolio, Strategy, Tactic
+from store.repository import Repository
+from tui.cli import main
+
+TODAY = date.today()
+
+
+def write_db(path: Path, accounts: list[Account]) -> Path:
+    with Repository(path) as repository:
+        repository.save(Portfolio(accounts))
+    return path
+
+
+def load(path: Path) -> Portfolio:
+    with Repository(path, write=False) as repository:
+        return repository.load()
+
+
+def clean_plan(name: str = "Clean") -> Account:
+    due = TODAY + timedelta(days=300)
+    tactic = Tactic("Run the QBR", owner="Dana", due=TODAY + timedelta(days=30))
+    strategy = Strategy("Win the COO", why="She owns the budget", tactics=[tactic])
+    objective = Objective(
+        "Grow revenue", metric="revenue", target=1.0, due=due, strategies=[strategy]
+    )
+    return Account(name, reviewed=TODAY, mission=Mission("Be first", 3, objectives=[objective]))
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def demo_db(db_path: Path) -> Path:
+    return write_db(db_path, demo_accounts(TODAY))
+
+
+def test_check_exits_0_when_every_rule_passes(
+    db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_db(db_path, [clean_plan()])
+    code, out, _ = run(capsys, "check", "--db", str(db_path))
+    assert code == 0
+    assert "Clean  12/12" in out
+
+
+def test_check_exits_1_on_a_failing_rule_and_names_the_next_fix(
+    demo_db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(capsys, "check", "--db", str(demo_db), "harvest valley foods")
+    assert code == 1
+    assert "⚠ tactics ahead of strategy" in out
+    assert "next fix: M2" in out
+
+
+def test_check_strict_counts_warnings(db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    account = clean_plan()
+    account.reviewed = None
+    write_db(db_path, [account])
+    assert run(capsys, "check", "--db", str(db_path))[0] == 0
+    assert run(capsys, "check", "--db", str(db_path), "--strict")[0] == 1
+
+
+def test_check_json_has_the_documented_shape(
+    demo_db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(capsys, "check", "--db", str(demo_db), "--json")
+    assert code == 1
+    data = json.loads(out)
+    assert len(data["accounts"]) == 6
+    first = data["accounts"][0]
+    assert set(first) >= {"name", "score", "results"}
+    assert set(first["score"]) == {"passed", "total"}
+    assert {r["status"] for a in data["accounts"] for r in a["results"]} <= {"pass", "fail", "warn"}
+    assert set(first["results"][0]) >= {"rule", "status", "node", "message"}
+
+
+def test_check_of_an_unknown_account_is_bad_input(
+    demo_db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(capsys, "check", "--db", str(demo_db), "Nobody Inc")
+    assert code == 2
+    assert out == ""
+    assert err == 'keyplan: no account named "Nobody Inc"\n'
+
+
+def test_accounts_lists_scores_and_hides_archived(
+    db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    archived = clean_plan("Old Corp")
+    archived.archived = True
+    write_db(db_path, [clean_plan(), archived])
+    code, out, _ = run(capsys, "accounts", "--db", str(db_path))
+    assert code == 0
+    assert "Clean" in out and "12/12" in out
+    assert "Old Corp" not in out
+    _, out, _ = run(capsys, "accounts", "--db", str(db_path), "--all", "--json")
+    names = [a["name"] for a in json.loads(out)["accounts"]]
+    assert names == ["Clean", "Old Corp"]
+
+
+def test_accounts_sort_and_filter(demo_db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _, out, _ = run(capsys, "accounts", "--db", str(demo_db), "--sort", "score", "--json")
+    scores = [a["score"]["passed"] for a in json.loads(out)["accounts"]]
+    assert scores == sorted(scores)
+    _, out, _ = run(capsys, "accounts", "--db", str(demo_db), "--owner", "dana lee", "--json")
+    assert [a["owner"] for a in json.loads(out)["accounts"]] == ["Dana Lee"]
+
+
+def test_review_marks_an_account_reviewed_with_a_note(
+    demo_db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(
+        capsys, "review", "--db", str(demo_db), "Harvest Valley Foods", "--note", "Fix the mission"
+    )
+    assert code == 0
+    account = load(demo_db).by_name("Harvest Valley Foods")
+    assert account is not None and account.reviewed == TODAY
+    assert account.review_notes[-1].text == "Fix the mission"
+
+
+def test_a_write_to_a_database_open_elsewhere_is_refused(
+    demo_db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = demo_db.read_bytes()
+    with Repository(demo_db):
+        code, _, err = run(capsys, "review", "--db", str(demo_db), "Brightline Software")
+    assert code == 2
+    assert "open in another keyplan (read-only)" in err
+    assert demo_db.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"{not json", "not valid JSON"),
+        (b"", ""),
+        (b'{"meta": {"1": {"app": "keyplan", "schema": 99}}}', "newer"),
+        (b'{"something": "else"}', "not a keyplan database"),
+    ],
+)
+def test_a_bad_database_is_one_line_and_exit_2_and_left_alone(
+    db_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    content: bytes,
+    message: str,
+) -> None:
+    db_path.write_bytes(content)
+    for argv in (["check"], ["accounts"], ["review", "X"], ["demo", "--no-open"]):
+        code, out, err = run(capsys, *argv, "--db", str(db_path))
+        assert code == 2
+        assert err.startswith("keyplan: ") and err.count("\n") == 1, err
+        assert message in err
+        assert "Traceback" not in err
+    assert db_path.read_bytes() == content
+
+
+def test_the_app_does_not_start_on_a_bad_database(
+    db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db_path.write_bytes(b"[1, 2]")
+    code, _, err = run(capsys, "--db", str(db_path))
+    assert code == 2
+    assert err.startswith("keyplan: ")
+
+
+def test_a_bad_config_is_one_line_and_exit_2(demo_db: Path, private_home: Path, capsys) -> None:
+    config = private_home / "config" / "keyplan" / "config.toml"
+    config.parent.mkdir(parents=True)
+    config.write_text("[checklist]\nreview_interval_days = 'soon'\n")
+    code, _, err = run(capsys, "check", "--db", str(demo_db))
+    assert code == 2
+    assert "review_interval_days" in err and err.count("\n") == 1
+
+
+def test_config_disables_rules_and_sets_the_review_interval(
+    db_path: Path, private_home: Path, capsys
+) -> None:
+    account = clean_plan()
+    account.reviewed = TODAY - timedelta(days=120)
+    write_db(db_path, [account])
+    assert run(capsys, "check", "--db", str(db_path), "--strict")[0] == 1
+    config = private_home / "config" / "keyplan" / "config.toml"
+    config.parent.mkdir(parents=True)
+    config.write_text("[checklist]\nreview_interval_days = 180\ndisabled = ['T4']\n")
+    code, out, _ = run(capsys, "check", "--db", str(db_path), "--strict")
+    assert code == 0
+    assert "11/11" in out
+
+
+def test_control_characters_never_reach_the_terminal(
+    db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    account = clean_plan("Evil\x1b]0;pwned\x07 Corp")
+    account.owner = "\x1b[2J"
+    write_db(db_path, [account])
+    _, out, _ = run(capsys, "accounts", "--db", str(db_path))
+    _, out2, _ = run(capsys, "check", "--db", str(db_path))
+    assert "\x1b" not in out + out2 and "\x07" not in out + out2
+
+
+def test_demo_adds_the_demo_accounts_once(
+    db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(capsys, "demo", "--db", str(db_path), "--no-open")[0] == 0
+    assert run(capsys, "demo", "--db", str(db_path), "--no-open")[0] == 0
+    assert len(load(db_path).accounts) == 6
+
+
+def test_the_database_defaults_to_keyplan_db_then_the_data_folder(
+    demo_db: Path, private_home: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    monkeypatch.setenv("KEYPLAN_DB", str(demo_db))
+    _, out, _ = run(capsys, "accounts")
+    assert "Harvest Valley Foods" in out
+    monkeypatch.delenv("KEYPLAN_DB")
+    code, out, _ = run(capsys, "accounts")
+    assert code == 0 and out.startswith("no accounts")
+
+
+def test_the_console_script_runs_as_a_process(demo_db: Path) -> None:
+    env = {**os.environ, "KEYPLAN_DB": str(demo_db)}
+    done = subprocess.run(
+        [sys.executable, "-m", "tui.cli", "check", "--json"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert done.returncode == 1
+    assert len(json.loads(done.stdout)["accounts"]) == 6
+    version = subprocess.run(
+        [sys.executable, "-m", "tui.cli", "--version"], capture_output=True, text=True, check=False
+    )
+    assert version.stdout.startswith("keyplan ")
