@@ -126,7 +126,7 @@ def test_accounts_sort_and_filter(demo_db: Path, capsys: pytest.CaptureFixture[s
 def test_review_marks_an_account_reviewed_with_a_note(
     demo_db: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, out, _ = run(
+    code, _, _ = run(
         capsys, "review", "--db", str(demo_db), "Harvest Valley Foods", "--note", "Fix the mission"
     )
     assert code == 0
@@ -163,7 +163,7 @@ def test_a_bad_database_is_one_line_and_exit_2_and_left_alone(
 ) -> None:
     db_path.write_bytes(content)
     for argv in (["check"], ["accounts"], ["review", "X"], ["demo", "--no-open"]):
-        code, out, err = run(capsys, *argv, "--db", str(db_path))
+        code, _, err = run(capsys, *argv, "--db", str(db_path))
         assert code == 2
         assert err.startswith("keyplan: ") and err.count("\n") == 1, err
         assert message in err
