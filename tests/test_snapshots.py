@@ -1,0 +1,38 @@
+"""SVG snapshots of the layout at 80x24 and 120x40 (pytest-textual-snapshot; plain def tests)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from plan.demo import demo_accounts
+from plan.model import Portfolio
+from store.repository import Repository
+from tui.app import make_app
+
+TODAY = date(2026, 11, 24)
+
+
+@pytest.fixture
+def demo_db(tmp_path: Path) -> Path:
+    path = tmp_path / "plans.json"
+    with Repository(path) as repository:
+        repository.save(Portfolio(demo_accounts(TODAY)))
+    return path
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+def test_demo_layout(snap_compare, demo_db: Path, size: tuple[int, int]) -> None:
+    assert snap_compare(make_app(demo_db, today=TODAY), terminal_size=size)
+
+
+def test_weakest_plan_after_next_fix(snap_compare, demo_db: Path) -> None:
+    assert snap_compare(make_app(demo_db, today=TODAY), press=["G", "f"], terminal_size=(80, 24))
+
+
+def test_edit_form_fits_80x24(snap_compare, demo_db: Path) -> None:
+    assert snap_compare(
+        make_app(demo_db, today=TODAY), press=["enter", "j", "e"], terminal_size=(80, 24)
+    )
