@@ -20,7 +20,7 @@ def demo_accounts(today: date) -> list[Account]:
     def day(offset: int) -> date:
         return today + timedelta(days=offset)
 
-    return [
+    accounts = [
         _nordhavn(day),
         _kestrel(day),
         _marlowe_finch(day),
@@ -28,6 +28,29 @@ def demo_accounts(today: date) -> list[Account]:
         _st_brigid(day),
         _harvest_valley(day),
     ]
+    for account in accounts:
+        _give_history(account, today)
+    return accounts
+
+
+def _give_history(account: Account, today: date) -> None:
+    """Date the plan as if written months ago, with its last tactic and first objective
+    touched two days ago, so review mode has a change since the last review to show."""
+    written = _timestamp(today - timedelta(days=200))
+    for node, _ in account.walk():
+        node.created = node.updated = written
+    account.created = account.updated = written
+    recent = _timestamp(today - timedelta(days=2))
+    tactics = [tactic for tactic, _, _ in account.tactics()]
+    touched = [*account.mission.objectives[:1], *tactics[-1:]]
+    for node in touched:
+        node.updated = recent
+    if touched:
+        account.updated = recent
+
+
+def _timestamp(day: date) -> str:
+    return f"{day.isoformat()}T09:00:00+00:00"
 
 
 def _nordhavn(day: DaysFromToday) -> Account:

@@ -356,3 +356,32 @@ async def test_a_failed_save_is_shown_and_retried(
     assert app.return_code == 0
     tactic = saved(db_path).accounts[0].mission.objectives[0].strategies[0].tactics[0]
     assert tactic.status == "done"
+
+
+async def test_a_file_changed_on_disk_is_not_overwritten_and_reload_is_offered(
+    db_path: Path,
+) -> None:
+    app = make_app(write_db(db_path, [small_plan()]), today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        # Another tool (a git pull, an editor) rewrites the file behind keyplan's back.
+        db_path.write_text(db_path.read_text().replace('"ACME"', '"ACME Europe"'))
+        await pilot.press("enter", "G", "d")  # an edit here, saved a moment later
+        await pilot.pause(0.5)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, Confirm)
+        assert "changed on disk" in app.screen.question
+        assert "ACME Europe" in db_path.read_text(), "the other tool's change is kept"
+        await pilot.press("y")
+        assert app.portfolio.accounts[0].name == "ACME Europe"
+        assert "saved" in str(app.query_one("#status").render())
+        await pilot.press("q")
+    assert app.return_code == 0
+
+
+@pytest.mark.parametrize("size", [(40, 12), (20, 6)])
+async def test_a_tiny_window_does_not_crash(demo_db: Path, size: tuple[int, int]) -> None:
+    app = make_app(demo_db, today=TODAY)
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("j", "tab", "j", "tab", "j", "question_mark", "escape", "q")
+    assert app.return_code == 0

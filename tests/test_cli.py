@@ -249,3 +249,26 @@ def test_the_console_script_runs_as_a_process(demo_db: Path) -> None:
         [sys.executable, "-m", "tui.cli", "--version"], capture_output=True, text=True, check=False
     )
     assert version.stdout.startswith("keyplan ")
+
+
+def test_check_since_lists_the_nodes_changed_since_a_date_or_the_last_review(
+    demo_db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(capsys, "check", "--db", str(demo_db), "Brightline Software", "--since")
+    assert code == 1
+    assert ": 2\n" in out.split("changed since")[1]
+    since = (TODAY - timedelta(days=1)).isoformat()
+    _, out, _ = run(capsys, "check", "--db", str(demo_db), "--since", since, "--json")
+    changed = {a["name"]: a["changed"] for a in json.loads(out)["accounts"]}
+    assert changed["Harvest Valley Foods"] == []
+    _, out, _ = run(capsys, "check", "--db", str(demo_db), "--since", "2000-01-01", "--json")
+    changed = {a["name"]: a["changed"] for a in json.loads(out)["accounts"]}
+    assert len(changed["Harvest Valley Foods"]) > 5
+
+
+def test_check_since_a_bad_date_is_bad_input(
+    demo_db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(capsys, "check", "--db", str(demo_db), "--since", "2026-13-01")
+    assert code == 2 and out == ""
+    assert err == 'keyplan: bad date "2026-13-01" (want YYYY-MM-DD)\n'

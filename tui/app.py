@@ -24,6 +24,7 @@ from plan.edits import (
     delete_account,
     delete_node,
     edit_fields,
+    mark_reviewed,
     move,
     new_account,
     set_archived,
@@ -39,6 +40,7 @@ from tui.screens.dialogs import Confirm, Prompt
 from tui.screens.edit_form import EditForm
 from tui.screens.export import ExportDialog, ExportRequest
 from tui.screens.help import HelpScreen
+from tui.screens.review import ReviewScreen, ReviewSession
 from widgets.account_list import AccountList, AccountRow
 from widgets.checklist import ChecklistPane
 from widgets.node_details import NodeDetails
@@ -102,6 +104,8 @@ class KeyplanApp(App[int]):
         Binding("slash", "filter", "Filter", id="app.filter"),
         Binding("f", "next_fix", "Next fix", id="check.next_fix"),
         Binding("X", "export", "Export", id="app.export", show=False),
+        Binding("R", "review", "Review", id="app.review"),
+        Binding("escape", "back", "Back", id="app.back", show=False),
         Binding("1", "fold(1)", "Fold to mission", id="fold.1", show=False),
         Binding("2", "fold(2)", "Fold to objectives", id="fold.2", show=False),
         Binding("3", "fold(3)", "Fold to strategies", id="fold.3", show=False),
@@ -123,6 +127,7 @@ class KeyplanApp(App[int]):
         self._save_again = False
         self._save_error: str | None = None
         self._disk_warned = False
+        self.review: ReviewSession | None = None
         if self.config.keys:
             self.set_keymap(dict(self.config.keys))
 
@@ -144,13 +149,13 @@ class KeyplanApp(App[int]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#accounts").border_title = "Accounts"
-        self.query_one("#tree").border_title = "Plan (M.O.S.T.)"
-        self.query_one("#checklist").border_title = "Checklist"
+        self.main_screen.query_one("#accounts").border_title = "Accounts"
+        self.main_screen.query_one("#tree").border_title = "Plan (M.O.S.T.)"
+        self.main_screen.query_one("#checklist").border_title = "Checklist"
         accounts = self.visible_accounts()
         self.account_id = accounts[0].id if accounts else None
         self.refresh_view()
-        self.query_one(AccountList).focus()
+        self.main_screen.query_one(AccountList).focus()
         self.set_interval(DISK_CHECK_INTERVAL, self.check_disk)
         self.show_status()
 
@@ -170,8 +175,13 @@ class KeyplanApp(App[int]):
             return None
 
     @property
+    def main_screen(self) -> Screen:
+        """The editing screen, the bottom of the stack: review mode and dialogs sit above it."""
+        return self.screen_stack[0]
+
+    @property
     def tree(self) -> PlanTree:
-        return self.query_one(PlanTree)
+        return self.main_screen.query_one(PlanTree)
 
     def current_node(self) -> Node | None:
         account = self.account
@@ -229,14 +239,14 @@ class KeyplanApp(App[int]):
             )
         if self.account_id not in {row.id for row in rows}:
             self.account_id = rows[0].id if rows else None
-        self.query_one(AccountList).show(rows, current=self.account_id)
+        self.main_screen.query_one(AccountList).show(rows, current=self.account_id)
         account = self.account
         checklist = self.workspace.checklist(account) if account else None
         verdicts = node_verdicts(checklist) if checklist else {}
         visible = self.visible_nodes(account) if account else None
         self.tree.show(account, verdicts, visible=visible, cursor=select)
-        self.query_one(ChecklistPane).show(checklist)
-        self.query_one(NodeDetails).show(self.current_node())
+        self.main_screen.query_one(ChecklistPane).show(checklist, self.account_id)
+        self.main_screen.query_one(NodeDetails).show(self.current_node())
 
     def show_status(self) -> None:
         parts = [Text(str(self.repository.path.name), style="bold")]
@@ -252,7 +262,7 @@ class KeyplanApp(App[int]):
         parts.append(Text(f"{active} account{'s' if active != 1 else ''}"))
         if self.filter_text:
             parts.append(Text(f"filter: {self.filter_text}", style="bold"))
-        self.query_one("#status", Static).update(Text(" · ").join(parts))
+        self.main_screen.query_one("#status", Static).update(Text(" · ").join(parts))
 
     def tell(self, message: str, severity: str = "information") -> None:
         """A notification that shows user text literally."""
@@ -274,7 +284,7 @@ class KeyplanApp(App[int]):
 
     @on(PlanTree.NodeHighlighted)
     def node_highlighted(self) -> None:
-        self.query_one(NodeDetails).show(self.current_node())
+        self.main_screen.query_one(NodeDetails).show(self.current_node())
 
     @on(PlanTree.NodeSelected)
     def node_selected(self) -> None:
@@ -300,7 +310,7 @@ class KeyplanApp(App[int]):
             self.clear_filter()
         self.tree.select(node_id)
         self.tree.focus()
-        self.query_one(NodeDetails).show(self.current_node())
+        self.main_screen.query_one(NodeDetails).show(self.current_node())
 
     # --- Editing --------------------------------------------------------------------------
 
@@ -364,10 +374,10 @@ class KeyplanApp(App[int]):
     def start_adding(self, how: str, node: Node, kind: str, *, below: bool) -> None:
         self._adding = (how, node.id, below)
         where = f'under "{node.title}"' if how == "child" else ("below" if below else "above")
-        self.query_one("#adding-label", Label).update(
+        self.main_screen.query_one("#adding-label", Label).update(
             Text(f"New {kind} {where}: type its title, Enter to add, Esc to cancel")
         )
-        adding = self.query_one("#adding", Input)
+        adding = self.main_screen.query_one("#adding", Input)
         adding.value = ""
         self.set_class(True, "-adding")
         adding.focus()
@@ -398,7 +408,7 @@ class KeyplanApp(App[int]):
         account = self.account
         if account is None:
             return
-        if self.focused is self.query_one(AccountList):
+        if self.focused is self.main_screen.query_one(AccountList):
             self.edit_form(account, None, f"Account: {account.name}")
             return
         node = self.current_node()
@@ -431,7 +441,7 @@ class KeyplanApp(App[int]):
         account = self.account
         if account is None:
             return
-        if self.focused is self.query_one(AccountList):
+        if self.focused is self.main_screen.query_one(AccountList):
             count = account.node_count()
             question = f'Delete the account "{account.name}" and its whole plan ({count} nodes)?'
             self.confirm(question, lambda: delete_account(self.portfolio, account.id))
@@ -521,6 +531,26 @@ class KeyplanApp(App[int]):
             if edit is not None:
                 self.tell(f"{edit.label}: {account.name}")
 
+    def action_review(self) -> None:
+        """Open review mode, or go back to the same place in the queue after a jump."""
+        if isinstance(self.screen, ReviewScreen):
+            return
+        if self.review is None:
+            self.review = ReviewSession()
+        self.push_screen(ReviewScreen(self.review))
+
+    def open_node(self, account_id: str, node_id: str) -> None:
+        """Show a node of an account in the editor, with the cursor on it."""
+        self.clear_filter()
+        self.account_id = account_id
+        self.refresh_view(select=node_id)
+        self.tree.focus()
+
+    def mark_reviewed(self, account_id: str, note: str) -> bool:
+        today = self.workspace.today
+        edit = self.run_edit(lambda: mark_reviewed(self.portfolio, account_id, today, note))
+        return edit is not None
+
     def action_fold(self, level: int) -> None:
         self.tree.fold_to(level)
 
@@ -540,7 +570,7 @@ class KeyplanApp(App[int]):
 
     def action_filter(self) -> None:
         self.set_class(True, "-filtering")
-        self.query_one("#filter", Input).focus()
+        self.main_screen.query_one("#filter", Input).focus()
 
     @on(Input.Changed, "#filter")
     def filter_changed(self, event: Input.Changed) -> None:
@@ -553,27 +583,26 @@ class KeyplanApp(App[int]):
         event.stop()
         if not self.filter_text:
             self.set_class(False, "-filtering")
-        self.query_one(AccountList).focus()
+        self.main_screen.query_one(AccountList).focus()
 
     def clear_filter(self) -> None:
-        filter_input = self.query_one("#filter", Input)
+        filter_input = self.main_screen.query_one("#filter", Input)
         if filter_input.value:
             filter_input.value = ""
             self.filter_text = ""
             self.refresh_view()
         self.set_class(False, "-filtering")
 
-    def on_key(self, event: Any) -> None:
-        if event.key != "escape":
-            return
-        if self.focused is self.query_one("#adding", Input):
-            event.stop()
+    def action_back(self) -> None:
+        """Escape: drop the new title, else clear the filter, else go back to the review."""
+        if self.focused is self.main_screen.query_one("#adding", Input):
             self.cancel_adding()
-        elif self.focused is self.query_one("#filter", Input) or self.filter_text:
-            event.stop()
+        elif self.focused is self.main_screen.query_one("#filter", Input) or self.filter_text:
             self.clear_filter()
-            self.query_one(AccountList).focus()
+            self.main_screen.query_one(AccountList).focus()
             self.show_status()
+        elif self.review is not None:
+            self.action_review()
 
     # --- Export ---------------------------------------------------------------------------
 

@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from plan.config import Config, load_config
 from plan.errors import KeyplanError, UnknownAccountError
-from plan.fields import clean_line
+from plan.fields import clean_line, parse_date
 from plan.model import Account, Portfolio
+from plan.review import changed_nodes
 from plan.rules import Checklist, evaluate
 
 if TYPE_CHECKING:
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
 VERSION = "0.1.0"
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 MARKS = {"pass": "✓", "fail": "✗", "warn": "!"}
+SINCE_REVIEW = "last-review"
 
 
 def default_db_path() -> Path:
@@ -190,20 +192,46 @@ def cmd_check(ctx: Context) -> int:
     failing = {"fail", "warn"} if args.strict else {"fail"}
     any_failed = False
     report = []
+    since = parse_since(args.since)
     for account in accounts:
         checklist = ctx.evaluate(account)
         any_failed |= any(r.status in failing for r in checklist.results)
         report.append((account, checklist))
     if args.json:
-        ctx.print(
-            json.dumps(
-                {"accounts": [check_json(a, c) for a, c in report]}, ensure_ascii=False, indent=2
-            )
-        )
+        documents = []
+        for account, checklist in report:
+            document = check_json(account, checklist)
+            if args.since is not None:
+                document["changed"] = [
+                    {"node": n.id, "kind": n.KIND, "title": n.title, "updated": n.updated}
+                    for n in changed_nodes(account, since or account.reviewed)
+                ]
+            documents.append(document)
+        ctx.print(json.dumps({"accounts": documents}, ensure_ascii=False, indent=2))
     else:
         for account, checklist in report:
             print_checklist(ctx, account, checklist)
+            if args.since is not None:
+                print_changes(ctx, account, since or account.reviewed)
     return EXIT_FAILED if any_failed else EXIT_OK
+
+
+def parse_since(value: str | None) -> date | None:
+    """`--since DATE`; `--since` alone means since each account's last review (None here)."""
+    if value is None or value == SINCE_REVIEW:
+        return None
+    return parse_date(value)
+
+
+def print_changes(ctx: Context, account: Account, since: date | None) -> None:
+    if since is None:
+        ctx.print("  changes: never reviewed, so the whole plan is new")
+    else:
+        nodes = changed_nodes(account, since)
+        ctx.print(f"  changed since {since.isoformat()}: {len(nodes) or 'nothing'}")
+        for node in nodes:
+            ctx.print(f"    {node.KIND:<9} {shown(node.title)}  ({node.updated[:10]})")
+    ctx.print()
 
 
 def check_json(account: Account, checklist: Checklist) -> dict[str, Any]:
@@ -288,6 +316,13 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("names", nargs="*", metavar="NAME", help="accounts to check (default: all)")
     check.add_argument("--json", action="store_true", help="print JSON")
     check.add_argument("--strict", action="store_true", help="warnings count as failures")
+    check.add_argument(
+        "--since",
+        nargs="?",
+        const=SINCE_REVIEW,
+        metavar="YYYY-MM-DD",
+        help="also list the nodes changed since that date (alone: since each last review)",
+    )
     check.set_defaults(run=cmd_check)
 
     review = sub.add_parser(

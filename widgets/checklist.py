@@ -44,13 +44,20 @@ class ChecklistPane(OptionList):
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self._checklist: Checklist | None = None
+        self._account_id: str | None = None
         self._results: dict[str, Result] = {}
 
-    def show(self, checklist: Checklist | None) -> None:
-        if checklist == self._checklist:
+    def show(self, checklist: Checklist | None, account_id: str | None = None) -> None:
+        """Show an account's checklist; the cursor stays on its rule while the account is the
+        same, and starts on the next fix for another account."""
+        if checklist == self._checklist and account_id == self._account_id:
             return
-        highlighted = self.highlighted_option.id if self.highlighted_option else None
+        same_account = account_id == self._account_id
+        highlighted = (
+            self.highlighted_option.id if self.highlighted_option and same_account else None
+        )
         self._checklist = checklist
+        self._account_id = account_id
         self._results = {}
         options: list[Option | None] = []
         if checklist is not None:

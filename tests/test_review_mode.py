@@ -1,0 +1,102 @@
+"""Review mode through Pilot: queue order, stepping, jump and return, mark reviewed and undo."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from plan.demo import demo_accounts
+from plan.model import Portfolio
+from store.repository import Repository
+from tui.app import make_app
+from tui.screens.dialogs import Prompt
+from tui.screens.review import ReviewScreen
+from widgets.checklist import ChecklistPane
+from widgets.plan_tree import PlanTree
+
+TODAY = date(2026, 11, 24)
+
+
+@pytest.fixture
+def demo_db(db_path: Path) -> Path:
+    with Repository(db_path) as repository:
+        repository.save(Portfolio(demo_accounts(TODAY)))
+    return db_path
+
+
+async def test_review_steps_through_the_queue_worst_first(demo_db: Path) -> None:
+    app = make_app(demo_db, today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("R")
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen)
+        names = [app.portfolio.account(i).name for i in screen.session.queue]
+        assert names[0] == "Harvest Valley Foods"
+        assert names[-1] == "Nordhavn Industrial Group"
+        assert screen.account().name == "Harvest Valley Foods"  # type: ignore[union-attr]
+        await pilot.press("n", "n")
+        assert screen.account().name == names[2]  # type: ignore[union-attr]
+        await pilot.press("p")
+        assert screen.account().name == names[1]  # type: ignore[union-attr]
+        await pilot.press("s")
+        assert screen.session.position == 2
+        assert "0 of 6 reviewed" in str(screen.query_one("#review-progress").render())
+
+
+async def test_jump_to_a_failing_node_and_come_back_to_the_same_place(demo_db: Path) -> None:
+    app = make_app(demo_db, today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("R", "n")
+        position = app.review.position  # type: ignore[union-attr]
+        account = app.screen.account()  # type: ignore[attr-defined]
+        checklist = app.workspace.checklist(account)
+        assert checklist.next_fix is not None
+        await pilot.press("enter")  # the checklist opens on the next fix
+        assert not isinstance(app.screen, ReviewScreen)
+        assert app.account is account
+        assert app.query_one(PlanTree).current == checklist.next_fix.nodes[0]
+        await pilot.press("escape")
+        assert isinstance(app.screen, ReviewScreen)
+        assert app.screen.session.position == position
+        await pilot.press("R")
+        assert not isinstance(app.screen, ReviewScreen)
+        await pilot.press("R")
+        assert app.screen.account() is account  # type: ignore[attr-defined]
+
+
+async def test_mark_reviewed_with_a_note_and_undo_it(demo_db: Path) -> None:
+    app = make_app(demo_db, today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("R")
+        screen = app.screen
+        account = screen.account()  # type: ignore[attr-defined]
+        assert account.reviewed is None
+        await pilot.press("m")
+        assert isinstance(app.screen, Prompt)
+        app.screen.query_one("Input").value = "Mission first, then [/] the objective"  # type: ignore[attr-defined]
+        await pilot.press("enter")
+        assert account.reviewed == TODAY
+        assert account.review_notes[-1].text == "Mission first, then [/] the objective"
+        assert screen.session.position == 1, "marking moves on to the next plan"  # type: ignore[attr-defined]
+        assert "1 of 6 reviewed" in str(screen.query_one("#review-progress").render())
+        await pilot.press("u")
+        assert account.reviewed is None and account.review_notes == []
+        await pilot.press("q")
+    with Repository(demo_db, write=False) as repository:
+        saved = repository.load().account(account.id)
+    assert saved.reviewed is None
+
+
+async def test_the_queue_filter_narrows_by_rule(demo_db: Path) -> None:
+    app = make_app(demo_db, today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("R", "slash")
+        for key in "rule:T3":
+            await pilot.press(key if key != ":" else "colon")
+        screen = app.screen
+        names = [app.portfolio.account(i).name for i in screen.session.queue]  # type: ignore[attr-defined]
+        assert names == ["Harvest Valley Foods", "Kestrel Freight & Logistics"]
+        await pilot.press("enter")
+        assert isinstance(app.focused, ChecklistPane)
