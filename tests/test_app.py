@@ -379,6 +379,25 @@ async def test_a_file_changed_on_disk_is_not_overwritten_and_reload_is_offered(
     assert app.return_code == 0
 
 
+async def test_a_small_window_asks_to_be_larger_and_recovers(demo_db: Path) -> None:
+    app = make_app(demo_db, today=TODAY)
+    async with app.run_test(size=(40, 12)) as pilot:
+        assert app.has_class("-too-small")
+        assert app.query_one("#too-small").display
+        assert not app.query_one("#panes").display
+        tactic_states = [t.status for a in app.portfolio.accounts for t, _, _ in a.tactics()]
+        await pilot.press("G", "d", "D")  # nothing hidden is changed
+        assert [
+            t.status for a in app.portfolio.accounts for t, _, _ in a.tactics()
+        ] == tactic_states
+        await pilot.resize_terminal(100, 30)
+        await pilot.pause()
+        assert not app.has_class("-too-small")
+        assert app.query_one("#panes").display
+        await pilot.press("q")
+    assert app.return_code == 0
+
+
 @pytest.mark.parametrize("size", [(40, 12), (20, 6)])
 async def test_a_tiny_window_does_not_crash(demo_db: Path, size: tuple[int, int]) -> None:
     app = make_app(demo_db, today=TODAY)

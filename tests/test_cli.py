@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import subprocess
@@ -272,3 +273,37 @@ def test_check_since_a_bad_date_is_bad_input(
     code, out, err = run(capsys, "check", "--db", str(demo_db), "--since", "2026-13-01")
     assert code == 2 and out == ""
     assert err == 'keyplan: bad date "2026-13-01" (want YYYY-MM-DD)\n'
+
+
+def test_the_app_needs_a_real_terminal(
+    demo_db: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("TERM", "dumb")
+    code, _, err = run(capsys, "--db", str(demo_db))
+    assert code == 2
+    assert err == "keyplan: TERM=dumb cannot show the app; try keyplan check or keyplan accounts\n"
+    monkeypatch.setenv("TERM", "xterm-256color")
+    code, _, err = run(capsys, "demo", "--db", str(demo_db))  # pytest's stdin is no terminal
+    assert code == 2
+    assert "the app needs a terminal" in err
+
+
+def test_piped_output_has_no_colour_and_a_terminal_gets_it(
+    demo_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    piped, terminal = io.StringIO(), Terminal()
+    main(["check", "--db", str(demo_db)], out=piped)
+    main(["check", "--db", str(demo_db)], out=terminal)
+    assert "\x1b[" not in piped.getvalue()
+    assert "\x1b[1;31m✗" in terminal.getvalue()
+    monkeypatch.setenv("NO_COLOR", "1")
+    plain = Terminal()
+    main(["accounts", "--db", str(demo_db)], out=plain)
+    assert "\x1b[" not in plain.getvalue()
+    as_json = Terminal()
+    main(["check", "--db", str(demo_db), "--json"], out=as_json)
+    assert "\x1b[" not in as_json.getvalue()

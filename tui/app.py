@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -50,6 +50,11 @@ if TYPE_CHECKING:  # the store is imported at run time only by run_app, off the 
     from store.repository import Repository, Snapshot
 
 SAVE_DELAY = 0.3
+MIN_SIZE = (60, 16)
+TOO_SMALL = Text(
+    f"Make the window larger: keyplan needs {MIN_SIZE[0]}×{MIN_SIZE[1]}. q quits.",
+    justify="center",
+)
 RETRY_DELAY = 5.0
 DISK_CHECK_INTERVAL = 2.0
 
@@ -146,7 +151,12 @@ class KeyplanApp(App[int]):
                 yield NodeDetails(id="details")
             yield ChecklistPane(id="checklist")
         yield Static(id="status")
+        yield Static(TOO_SMALL, id="too-small")
         yield Footer()
+
+    def on_resize(self, event: events.Resize) -> None:
+        small = event.size.width < MIN_SIZE[0] or event.size.height < MIN_SIZE[1]
+        self.set_class(small, "-too-small")
 
     def on_mount(self) -> None:
         self.main_screen.query_one("#accounts").border_title = "Accounts"
@@ -316,7 +326,10 @@ class KeyplanApp(App[int]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # App bindings stay live under modal screens; keys there belong to the modal.
-        return not (isinstance(self.screen, ModalScreen) and action in OWN_ACTIONS)
+        if action not in OWN_ACTIONS or action == "quit":
+            return True
+        # Under a modal the keys belong to it; in a too-small window the panes are hidden.
+        return not (isinstance(self.screen, ModalScreen) or self.has_class("-too-small"))
 
     def writable(self) -> bool:
         if self.repository.read_only:
@@ -829,9 +842,8 @@ def make_app(
         raise
 
 
-def run_app(db_path: Path, *, config: Config | None = None, mouse: bool = True) -> int:
-    """Run the app on the database; the exit status is the app's (0 after a clean quit)."""
-    app = make_app(db_path, config=config)
+def run_app(app: KeyplanApp, *, mouse: bool = True) -> int:
+    """Run the app; the exit status is the app's (0 after a clean quit)."""
     try:
         result = app.run(mouse=mouse)
     finally:

@@ -11,6 +11,8 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
+from rich.cells import cell_len
+
 from plan.config import Config, load_config
 from plan.errors import KeyplanError, UnknownAccountError
 from plan.fields import clean_line, parse_date
@@ -25,6 +27,7 @@ VERSION = "0.1.0"
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 MARKS = {"pass": "✓", "fail": "✗", "warn": "!"}
 SINCE_REVIEW = "last-review"
+ANSI = {"pass": "\x1b[32m", "fail": "\x1b[1;31m", "warn": "\x1b[1;33m", "bold": "\x1b[1m"}
 
 
 def default_db_path() -> Path:
@@ -78,6 +81,21 @@ class Context:
     def evaluate(self, account: Account) -> Checklist:
         return evaluate(account, self.today, self.config.checklist)
 
+    @property
+    def colour(self) -> bool:
+        """Colour only for a terminal, and never with NO_COLOR, TERM=dumb or --json."""
+        return (
+            self.out.isatty()
+            and "NO_COLOR" not in os.environ
+            and os.environ.get("TERM", "") != "dumb"
+            and not getattr(self.args, "json", False)
+        )
+
+    def paint(self, text: str, style: str) -> str:
+        if not self.colour:
+            return text
+        return f"{ANSI[style]}{text}\x1b[0m"
+
     def print(self, line: str = "") -> None:
         print(line, file=self.out)
 
@@ -97,29 +115,55 @@ def select_accounts(
     return chosen
 
 
-def table(rows: list[list[str]], out: Callable[[str], None]) -> None:
-    """Print rows as aligned columns; the last column is not padded."""
+def table(
+    rows: list[list[str]], out: Callable[[str], None], paint: Callable[[int, str], str]
+) -> None:
+    """Print rows as aligned columns (by terminal cells, so wide characters line up); the
+    last column is not padded. `paint(column, padded_cell)` may colour a cell."""
     if not rows:
         return
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
+    widths = [max(cell_len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
     for row in rows:
-        cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
+        cells = [
+            paint(i, cell + " " * (width - cell_len(cell)))
+            for i, (cell, width) in enumerate(zip(row, widths, strict=False))
+        ]
         out("  ".join([*cells, row[-1]]).rstrip())
 
 
 # --- Commands ----------------------------------------------------------------------------
 
 
-def cmd_app(ctx: Context) -> int:
-    from tui.app import run_app
+def require_terminal() -> None:
+    """The app needs a real terminal; say so (and what works without one) instead of failing."""
+    if os.environ.get("TERM", "") == "dumb":
+        problem = "TERM=dumb cannot show the app"
+    elif not (sys.stdin.isatty() and sys.stdout.isatty()):
+        problem = "the app needs a terminal"
+    else:
+        return
+    raise KeyplanError(f"{problem}; try keyplan check or keyplan accounts")
 
-    return run_app(ctx.db_path, config=ctx.config, mouse=not ctx.args.no_mouse)
+
+def cmd_app(ctx: Context) -> int:
+    from tui.app import make_app, run_app
+
+    # Open the database first: a bad file is the problem to report, terminal or not.
+    app = make_app(ctx.db_path, config=ctx.config)
+    try:
+        require_terminal()
+    except KeyplanError:
+        app.repository.close()
+        raise
+    return run_app(app, mouse=not ctx.args.no_mouse)
 
 
 def cmd_demo(ctx: Context) -> int:
     from plan.demo import demo_accounts
     from plan.edits import AddAccount, History
 
+    if not ctx.args.no_open:
+        require_terminal()
     with ctx.open(write=True) as repo:
         portfolio = repo.load()
         history = History(portfolio)
@@ -182,7 +226,14 @@ def cmd_accounts(ctx: Context) -> int:
         name = shown(s["name"]) + (" (archived)" if s["archived"] else "")
         fix = f"{s['next_fix']} {shown(s['next_fix_message'])}" if s["next_fix"] else "—"
         rows.append([name, shown(s["owner"]) or "—", score + flag, s["reviewed"] or "never", fix])
-    table(rows, ctx.print)
+
+    def paint(column: int, cell: str) -> str:
+        if column != 2 or cell.startswith("SCORE"):
+            return cell
+        passed, total = cell.split()[0].split("/")
+        return ctx.paint(cell, "pass" if passed == total else "fail")
+
+    table(rows, ctx.print, paint)
     return EXIT_OK
 
 
@@ -254,12 +305,13 @@ def check_json(account: Account, checklist: Checklist) -> dict[str, Any]:
 
 
 def print_checklist(ctx: Context, account: Account, checklist: Checklist) -> None:
-    headline = f"{shown(account.name)}  {checklist.score}"
+    headline = f"{ctx.paint(shown(account.name), 'bold')}  {checklist.score}"
     if checklist.tactics_ahead:
-        headline += "  ⚠ tactics ahead of strategy"
+        headline += "  " + ctx.paint("⚠ tactics ahead of strategy", "warn")
     ctx.print(headline)
     for result in checklist.results:
-        ctx.print(f"  {MARKS[result.status]} {result.rule}  {shown(result.message)}")
+        mark = ctx.paint(MARKS[result.status], result.status)
+        ctx.print(f"  {mark} {result.rule}  {shown(result.message)}")
     if checklist.next_fix:
         ctx.print(f"  next fix: {checklist.next_fix.rule} {shown(checklist.next_fix.message)}")
     ctx.print()
