@@ -6,6 +6,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from textual.widgets import Input, TextArea
 
 from plan.demo import demo_accounts
 from plan.model import Portfolio
@@ -13,6 +14,13 @@ from store.repository import Repository
 from tui.app import make_app
 
 TODAY = date(2026, 11, 24)
+
+
+@pytest.fixture(autouse=True)
+def no_cursor_blink(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A blinking cursor would make a snapshot depend on the moment it was taken."""
+    monkeypatch.setattr(Input.cursor_blink, "_default", False)
+    monkeypatch.setattr(TextArea.cursor_blink, "_default", False)
 
 
 @pytest.fixture
