@@ -32,7 +32,7 @@ from plan.edits import (
 )
 from plan.errors import KeyplanError, StaleFileError, ValidationError
 from plan.fields import FIELDS
-from plan.model import CHILD_KIND, Account, Node
+from plan.model import CHILD_KIND, Account, Node, Portfolio
 from plan.rules import node_verdicts
 from plan.workspace import Workspace
 from tui.messages import PlanSaved
@@ -57,24 +57,6 @@ TOO_SMALL = Text(
 )
 RETRY_DELAY = 5.0
 DISK_CHECK_INTERVAL = 2.0
-
-# Actions that change the plan: refused, with the reason, when the database is read-only.
-EDIT_ACTIONS = frozenset(
-    {
-        "add_child",
-        "add_sibling",
-        "edit",
-        "toggle_done",
-        "delete",
-        "move",
-        "undo",
-        "redo",
-        "new_account",
-        "rename_account",
-        "archive_account",
-    }
-)
-
 
 def matches(text: str, needle: str) -> bool:
     """Whether the (casefolded) filter text occurs in this text."""
@@ -172,7 +154,7 @@ class KeyplanApp(App[int]):
     # --- State → screen -------------------------------------------------------------------
 
     @property
-    def portfolio(self):
+    def portfolio(self) -> Portfolio:
         return self.workspace.portfolio
 
     @property
