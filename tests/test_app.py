@@ -50,7 +50,7 @@ def small_plan() -> Account:
 
 def tree_titles(app: KeyplanApp) -> list[str]:
     tree = app.query_one(PlanTree)
-    account = app.account
+    account = app.editor.account
     assert account is not None
     return [account.node(node.data).title for node in _walk(tree.root)]
 
@@ -81,7 +81,7 @@ async def test_build_a_whole_plan_from_the_keyboard(db_path: Path) -> None:
         await pilot.press("n")
         await type_text(pilot, "ACME")
         await pilot.press("enter")
-        assert app.account is not None and app.account.name == "ACME"
+        assert app.editor.account is not None and app.editor.account.name == "ACME"
         assert app.focused is app.query_one(PlanTree)
         await pilot.press("e")
         assert isinstance(app.screen, EditForm)
@@ -99,7 +99,7 @@ async def test_build_a_whole_plan_from_the_keyboard(db_path: Path) -> None:
             "Win the COO",
             "Call the COO",
         ]
-        node = app.current_node()
+        node = app.editor.current_node()
         assert isinstance(node, Tactic) and node.title == "Call the COO"
         await pilot.press("q")
     assert app.return_code == 0
@@ -128,7 +128,7 @@ async def test_edit_undo_redo_through_the_keys(db_path: Path) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("enter", "G")  # open the plan, cursor on the tactic
         await pilot.press("d")
-        tactic = app.account.mission.objectives[0].strategies[0].tactics[0]  # type: ignore[union-attr]
+        tactic = app.editor.account.mission.objectives[0].strategies[0].tactics[0]  # type: ignore[union-attr]
         assert tactic.status == "done"
         await pilot.press("u")
         assert tactic.status == "todo"
@@ -137,7 +137,7 @@ async def test_edit_undo_redo_through_the_keys(db_path: Path) -> None:
         await pilot.press("o")
         await type_text(pilot, "Send the case study")
         await pilot.press("enter", "K")
-        strategy = app.account.mission.objectives[0].strategies[0]  # type: ignore[union-attr]
+        strategy = app.editor.account.mission.objectives[0].strategies[0]  # type: ignore[union-attr]
         assert [t.title for t in strategy.tactics] == ["Send the case study", "Call the COO"]
         await pilot.press("u")
         assert [t.title for t in strategy.tactics] == ["Call the COO", "Send the case study"]
@@ -163,7 +163,7 @@ async def test_edit_form_saves_fields_and_refuses_a_bad_date(db_path: Path) -> N
         form.query_one("#f-target").value = "250000"  # type: ignore[attr-defined]
         await pilot.press("enter")
         assert not isinstance(app.screen, EditForm)
-        objective = app.account.mission.objectives[0]  # type: ignore[union-attr]
+        objective = app.editor.account.mission.objectives[0]  # type: ignore[union-attr]
         assert objective.due == date(2028, 3, 31)
         assert objective.target == 250000.0
         await pilot.press("escape")
@@ -177,9 +177,9 @@ async def test_delete_asks_first_and_names_how_many_nodes_go(db_path: Path) -> N
         assert "2 nodes below it" in app.screen.question
         assert "3 in all" in app.screen.question
         await pilot.press("n")
-        assert len(app.account.mission.objectives) == 1  # type: ignore[union-attr]
+        assert len(app.editor.account.mission.objectives) == 1  # type: ignore[union-attr]
         await pilot.press("delete", "y")
-        assert app.account.mission.objectives == []  # type: ignore[union-attr]
+        assert app.editor.account.mission.objectives == []  # type: ignore[union-attr]
         await pilot.press("u")
         assert tree_titles(app)[1:] == ["Grow revenue", "Win the COO", "Call the COO"]
 
@@ -199,14 +199,14 @@ async def test_folding_levels_and_fold_state_survives_edits(db_path: Path) -> No
         await type_text(pilot, "Second objective")
         await pilot.press("enter")
         assert not tree.root.children[0].is_expanded, "the folded objective stays folded"
-        assert app.current_node().title == "Second objective"  # type: ignore[union-attr]
+        assert app.editor.current_node().title == "Second objective"  # type: ignore[union-attr]
 
 
 async def test_enter_on_a_failing_rule_jumps_to_its_node(demo_db: Path) -> None:
     app = make_app(demo_db, today=TODAY)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("G")  # the weakest demo account is last
-        account = app.account
+        account = app.editor.account
         assert account is not None and app.workspace.checklist(account).tactics_ahead
         checklist = app.query_one(ChecklistPane)
         checklist.focus()
@@ -222,11 +222,11 @@ async def test_next_fix_jumps_and_fixing_it_raises_the_score(demo_db: Path) -> N
     app = make_app(demo_db, today=TODAY)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("G", "f")
-        account = app.account
+        account = app.editor.account
         assert account is not None
         before = app.workspace.checklist(account)
         assert before.next_fix is not None and before.next_fix.rule == "M2"
-        assert app.current_node() is account.mission
+        assert app.editor.current_node() is account.mission
         await pilot.press("e", "tab")
         await type_text(pilot, "5")
         await pilot.press("enter")
@@ -258,7 +258,7 @@ async def test_new_rename_archive_account_and_undo(demo_db: Path) -> None:
         await type_text(pilot, "Kestrel Freight")
         await pilot.press("enter")
         assert app.portfolio.accounts[0].name == "Kestrel Freight"
-        assert app.portfolio.accounts[0].name == app.account.name  # type: ignore[union-attr]
+        assert app.portfolio.accounts[0].name == app.editor.account.name  # type: ignore[union-attr]
         app.query_one(AccountList).focus()
         await pilot.press("r")
         await pilot.press("ctrl+u")
@@ -314,7 +314,7 @@ async def test_hostile_titles_show_literally_and_run_nothing(db_path: Path) -> N
         await pilot.press("a")
         await type_text(pilot, "[/] [b]")
         await pilot.press("enter")
-        added = app.current_node()
+        added = app.editor.current_node()
         assert added is not None and added.title == "[/] [b]"
         assert "[/] [b]" in label_of(app, added.id)
         assert app.is_running

@@ -55,7 +55,7 @@ async def test_jump_to_a_failing_node_and_come_back_to_the_same_place(demo_db: P
         assert checklist.next_fix is not None
         await pilot.press("enter")  # the checklist opens on the next fix
         assert not isinstance(app.screen, ReviewScreen)
-        assert app.account is account
+        assert app.editor.account is account
         assert app.query_one(PlanTree).current == checklist.next_fix.nodes[0]
         await pilot.press("escape")
         assert isinstance(app.screen, ReviewScreen)

@@ -183,7 +183,7 @@ class ReviewScreen(Screen[None]):
         )
 
     def action_undo(self) -> None:
-        self.app.action_undo()
+        self.app.undo()
         self.show_account()
 
     def action_leave(self) -> None:
@@ -218,7 +218,7 @@ class ReviewScreen(Screen[None]):
             self.app.tell(result.message, "warning")
             return
         self.app.pop_screen()
-        self.app.open_node(account.id, result.nodes[0])
+        self.app.editor.open_node(account.id, result.nodes[0])
         self.app.tell("fixing from the review: R or Escape goes back to the queue")
 
     def on_screen_resume(self) -> None:

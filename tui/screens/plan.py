@@ -1,0 +1,493 @@
+"""The editor: accounts, the M.O.S.T. tree and the checklist, with every editing key."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Label, Static
+
+from plan.edits import (
+    add_child,
+    add_sibling,
+    delete_account,
+    delete_node,
+    edit_fields,
+    move,
+    new_account,
+    set_archived,
+    toggle_done,
+)
+from plan.errors import ValidationError
+from plan.fields import FIELDS
+from plan.model import CHILD_KIND, Account, Node
+from plan.rules import node_verdicts
+from tui.screens.dialogs import Confirm, Prompt
+from tui.screens.edit_form import EditForm
+from tui.screens.export import ExportDialog, ExportRequest
+from widgets.account_list import AccountList, AccountRow
+from widgets.checklist import ChecklistPane
+from widgets.node_details import NodeDetails
+from widgets.plan_tree import PlanTree
+
+if TYPE_CHECKING:
+    from tui.app import KeyplanApp
+
+MIN_SIZE = (60, 16)
+TOO_SMALL = Text(
+    f"Make the window larger: keyplan needs {MIN_SIZE[0]}×{MIN_SIZE[1]}. q quits.",
+    justify="center",
+)
+
+
+def matches(text: str, needle: str) -> bool:
+    """Whether the (casefolded) filter text occurs in this text."""
+    return needle in text.casefold()
+
+
+def slug(name: str) -> str:
+    """A file-name-safe version of an account name."""
+    kept = "".join(c if c.isalnum() else "-" for c in name.casefold())
+    return "-".join(part for part in kept.split("-") if part) or "account"
+
+
+class PlanScreen(Screen[None]):
+    """Edits the plans; the app holds the data, applies edits and saves them."""
+
+    BINDINGS = [
+        Binding(
+            "a", "add_child", "Add", id="edit.add_child", tooltip="Add a child of the right kind"
+        ),
+        Binding("o", "add_sibling(True)", "Sibling", id="edit.add_below", show=False),
+        Binding("O", "add_sibling(False)", "Sibling above", id="edit.add_above", show=False),
+        Binding("e", "edit", "Edit", id="edit.edit", tooltip="Edit the node or account"),
+        Binding("d", "toggle_done", "Done", id="edit.toggle_done", show=False),
+        Binding("D,delete", "delete", "Delete", id="edit.delete", show=False),
+        Binding("J", "move(1)", "Move down", id="edit.move_down", show=False),
+        Binding("K", "move(-1)", "Move up", id="edit.move_up", show=False),
+        Binding("u", "undo", "Undo", id="edit.undo"),
+        Binding("ctrl+r", "redo", "Redo", id="edit.redo", show=False),
+        Binding("n", "new_account", "New account", id="account.new", show=False),
+        Binding("r", "rename_account", "Rename account", id="account.rename", show=False),
+        Binding("A", "archive_account", "Archive", id="account.archive", show=False),
+        Binding("slash", "filter", "Filter", id="app.filter"),
+        Binding("f", "next_fix", "Next fix", id="check.next_fix"),
+        Binding("X", "export", "Export", id="app.export", show=False),
+        Binding("R", "app.review", "Review", id="app.review"),
+        Binding("escape", "back", "Back", id="app.back", show=False),
+        Binding("1", "fold(1)", "Fold to mission", id="fold.1", show=False),
+        Binding("2", "fold(2)", "Fold to objectives", id="fold.2", show=False),
+        Binding("3", "fold(3)", "Fold to strategies", id="fold.3", show=False),
+        Binding("4", "fold(4)", "Unfold all", id="fold.4", show=False),
+    ]
+
+    app: KeyplanApp  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.account_id: str | None = None
+        self.filter_text = ""
+        self._adding: tuple[str, str, bool] | None = None  # (how, node id, below)
+
+    def compose(self) -> ComposeResult:
+        yield Input(
+            placeholder="filter accounts and nodes: type, Enter to keep, Esc to clear", id="filter"
+        )
+        with Horizontal(id="panes"):
+            yield AccountList(id="accounts")
+            with Vertical(id="center"):
+                yield PlanTree(id="tree")
+                yield Label("", id="adding-label")
+                yield Input(id="adding")
+                yield NodeDetails(id="details")
+            yield ChecklistPane(id="checklist")
+        yield Static(id="status")
+        yield Static(TOO_SMALL, id="too-small")
+        yield Footer(show_command_palette=False)
+
+    def on_mount(self) -> None:
+        self.query_one("#accounts").border_title = "Accounts"
+        self.query_one("#tree").border_title = "Plan (M.O.S.T.)"
+        self.query_one("#checklist").border_title = "Checklist"
+        accounts = self.visible_accounts()
+        self.account_id = accounts[0].id if accounts else None
+        self.refresh_view()
+        self.query_one(AccountList).focus()
+        self.show_status()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Below the minimum size the panes are hidden: keys must not edit what cannot be seen.
+        return not self.app.has_class("-too-small")
+
+    # --- State → screen -------------------------------------------------------------------
+
+    @property
+    def account(self) -> Account | None:
+        if self.account_id is None:
+            return None
+        try:
+            return self.app.portfolio.account(self.account_id)
+        except KeyError:
+            return None
+
+    @property
+    def tree(self) -> PlanTree:
+        return self.query_one(PlanTree)
+
+    def current_node(self) -> Node | None:
+        account = self.account
+        node_id = self.tree.current
+        if account is None or node_id is None:
+            return None
+        found = account.find(node_id)
+        return found[0] if found else None
+
+    def visible_accounts(self) -> list[Account]:
+        """Accounts in the list: the active ones, then the archived; narrowed by the filter."""
+        portfolio = self.app.portfolio
+        accounts = portfolio.active() + [a for a in portfolio.accounts if a.archived]
+        if not self.filter_text:
+            return accounts
+        return [a for a in accounts if self.account_matches(a)]
+
+    def account_matches(self, account: Account) -> bool:
+        needle = self.filter_text
+        return any(
+            matches(text, needle) for text in (account.name, account.owner, account.segment)
+        ) or any(matches(node.title, needle) for node, _ in account.walk())
+
+    def visible_nodes(self, account: Account) -> set[str] | None:
+        """With a filter, the nodes that match and their ancestors; None shows everything."""
+        needle = self.filter_text
+        if not needle or any(
+            matches(t, needle) for t in (account.name, account.owner, account.segment)
+        ):
+            return None
+        visible: set[str] = set()
+        parents: dict[str, str | None] = {}
+        for node, parent in account.walk():
+            parents[node.id] = parent.id if parent else None
+            if matches(node.title, needle):
+                node_id: str | None = node.id
+                while node_id is not None and node_id not in visible:
+                    visible.add(node_id)
+                    node_id = parents[node_id]
+        return visible
+
+    def refresh_view(self, select: str | None = None) -> None:
+        """Show the workspace: account scores, the current account's tree and checklist."""
+        workspace = self.app.workspace
+        rows = []
+        for account in self.visible_accounts():
+            checklist = workspace.checklist(account)
+            rows.append(
+                AccountRow(
+                    account.id,
+                    account.name,
+                    checklist.passed,
+                    checklist.total,
+                    checklist.tactics_ahead,
+                    account.archived,
+                )
+            )
+        if self.account_id not in {row.id for row in rows}:
+            self.account_id = rows[0].id if rows else None
+        self.query_one(AccountList).show(rows, current=self.account_id)
+        account = self.account
+        checklist = workspace.checklist(account) if account else None
+        verdicts = node_verdicts(checklist) if checklist else {}
+        visible = self.visible_nodes(account) if account else None
+        self.tree.show(account, verdicts, visible=visible, cursor=select)
+        self.query_one(ChecklistPane).show(checklist, self.account_id)
+        self.query_one(NodeDetails).show(self.current_node())
+
+    def show_status(self) -> None:
+        parts = [Text(self.app.repository.path.name, style="bold"), self.app.save_status()]
+        active = len(self.app.portfolio.active())
+        parts.append(Text(f"{active} account{'s' if active != 1 else ''}"))
+        if self.filter_text:
+            parts.append(Text(f"filter: {self.filter_text}", style="bold"))
+        self.query_one("#status", Static).update(Text(" · ").join(parts))
+
+    def open_node(self, account_id: str, node_id: str | None) -> None:
+        """Show a node of an account (its mission when None), with the cursor on it."""
+        self.clear_filter()
+        self.account_id = account_id
+        self.refresh_view(select=node_id)
+        self.tree.focus()
+
+    # --- Events from the panes ------------------------------------------------------------
+
+    @on(AccountList.AccountHighlighted)
+    def account_highlighted(self, event: AccountList.AccountHighlighted) -> None:
+        if event.account_id != self.account_id:
+            self.account_id = event.account_id
+            self.refresh_view()
+
+    @on(AccountList.AccountOpened)
+    def account_opened(self, event: AccountList.AccountOpened) -> None:
+        self.account_id = event.account_id
+        self.refresh_view()
+        self.tree.focus()
+
+    @on(PlanTree.NodeHighlighted)
+    def node_highlighted(self) -> None:
+        self.query_one(NodeDetails).show(self.current_node())
+
+    @on(PlanTree.NodeSelected)
+    def node_selected(self) -> None:
+        self.action_edit()
+
+    @on(ChecklistPane.RuleChosen)
+    def rule_chosen(self, event: ChecklistPane.RuleChosen) -> None:
+        self.jump_to(event.result.nodes, event.result.message, event.result.status)
+
+    def jump_to(self, nodes: tuple[str, ...], message: str, status: str) -> None:
+        account = self.account
+        if account is None:
+            return
+        if status == "pass":
+            self.app.tell(f"passes: {message}")
+            return
+        node_id = next((n for n in nodes if account.find(n) is not None), None)
+        if node_id is None:
+            # The review rule names the account: the fix is a review, not a node.
+            self.app.tell(message, "warning")
+            return
+        self.open_node(account.id, node_id)
+
+    # --- Editing --------------------------------------------------------------------------
+
+    def action_add_child(self) -> None:
+        node = self.current_node()
+        if node is None or not self.app.writable():
+            return
+        kind = CHILD_KIND[node.KIND]
+        if kind is None:
+            self.app.tell("a tactic has no children: press o to add another tactic", "warning")
+            return
+        self.start_adding("child", node, kind, below=True)
+
+    def action_add_sibling(self, below: bool) -> None:
+        node = self.current_node()
+        if node is None or not self.app.writable():
+            return
+        if node.KIND == "mission":
+            self.app.tell(
+                "an account has exactly one mission: press a to add an objective", "warning"
+            )
+            return
+        self.start_adding("sibling", node, node.KIND, below=below)
+
+    def start_adding(self, how: str, node: Node, kind: str, *, below: bool) -> None:
+        self._adding = (how, node.id, below)
+        where = f'under "{node.title}"' if how == "child" else ("below" if below else "above")
+        self.query_one("#adding-label", Label).update(
+            Text(f"New {kind} {where}: type its title, Enter to add, Esc to cancel")
+        )
+        adding = self.query_one("#adding", Input)
+        adding.value = ""
+        self.set_class(True, "-adding")
+        adding.focus()
+
+    @on(Input.Submitted, "#adding")
+    def adding_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        pending = self._adding
+        self.stop_adding()
+        account = self.account
+        if pending is None or account is None or not event.value.strip():
+            return
+        how, node_id, below = pending
+        if how == "child":
+            self.app.run_edit(lambda: add_child(account, node_id, event.value))
+        else:
+            self.app.run_edit(lambda: add_sibling(account, node_id, event.value, below=below))
+
+    def stop_adding(self) -> None:
+        self._adding = None
+        self.set_class(False, "-adding")
+        self.tree.focus()
+
+    def action_edit(self) -> None:
+        account = self.account
+        if account is None or not self.app.writable():
+            return
+        if self.focused is self.query_one(AccountList):
+            self.edit_form(account, None, f"Account: {account.name}")
+            return
+        node = self.current_node()
+        if node is not None:
+            self.edit_form(account, node, f"Edit {node.KIND}")
+
+    def edit_form(self, account: Account, node: Node | None, title: str) -> None:
+        kind = "account" if node is None else node.KIND
+        target: Any = account if node is None else node
+        values = {spec.name: getattr(target, spec.name) for spec in FIELDS[kind]}
+        node_id = None if node is None else node.id
+        portfolio = self.app.portfolio
+
+        def check(typed: dict[str, Any]) -> None:
+            edit_fields(portfolio, account.id, node_id, typed)
+
+        def done(typed: dict[str, Any] | None) -> None:
+            if typed is not None:
+                self.app.run_edit(lambda: edit_fields(portfolio, account.id, node_id, typed))
+
+        self.app.push_screen(EditForm(title, kind, values, check), done)
+
+    def action_toggle_done(self) -> None:
+        account, node = self.account, self.current_node()
+        if account is not None and node is not None:
+            self.app.run_edit(lambda: toggle_done(account, node.id))
+
+    def action_delete(self) -> None:
+        account = self.account
+        if account is None or not self.app.writable():
+            return
+        if self.focused is self.query_one(AccountList):
+            count = account.node_count()
+            question = f'Delete the account "{account.name}" and its whole plan ({count} nodes)?'
+            self.confirm(question, lambda: delete_account(self.app.portfolio, account.id))
+            return
+        node = self.current_node()
+        if node is None:
+            return
+        try:
+            edit = delete_node(account, node.id)
+        except ValidationError as error:
+            self.app.tell(str(error), "warning")
+            return
+        below = edit.count - 1
+        extra = f" and the {below} node{'s' if below != 1 else ''} below it" if below else ""
+        self.confirm(
+            f'Delete {node.KIND} "{node.title}"{extra}? ({edit.count} in all; u undoes)',
+            lambda: edit,
+        )
+
+    def confirm(self, question: str, build: Any) -> None:
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.app.run_edit(build)
+
+        self.app.push_screen(Confirm(question, yes="Delete", no="Keep"), answered)
+
+    def action_move(self, step: int) -> None:
+        account, node = self.account, self.current_node()
+        if account is not None and node is not None:
+            self.app.run_edit(lambda: move(account, node.id, step))
+
+    def action_undo(self) -> None:
+        self.app.undo()
+
+    def action_redo(self) -> None:
+        self.app.redo()
+
+    def action_new_account(self) -> None:
+        if not self.app.writable():
+            return
+
+        def named(name: str | None) -> None:
+            if name is None:
+                return
+            edit = self.app.run_edit(lambda: new_account(self.app.portfolio, name))
+            if edit is not None:
+                self.open_node(edit.account_id, None)
+
+        self.app.push_screen(
+            Prompt("New account: its name", placeholder="e.g. ACME Manufacturing"), named
+        )
+
+    def action_rename_account(self) -> None:
+        account = self.account
+        if account is None or not self.app.writable():
+            return
+
+        def named(name: str | None) -> None:
+            if name is not None:
+                self.app.run_edit(
+                    lambda: edit_fields(self.app.portfolio, account.id, None, {"name": name})
+                )
+
+        self.app.push_screen(Prompt("Rename the account", value=account.name), named)
+
+    def action_archive_account(self) -> None:
+        account = self.account
+        if account is not None:
+            edit = self.app.run_edit(
+                lambda: set_archived(self.app.portfolio, account.id, not account.archived)
+            )
+            if edit is not None:
+                self.app.tell(f"{edit.label}: {account.name}")
+
+    def action_fold(self, level: int) -> None:
+        self.tree.fold_to(level)
+
+    def action_next_fix(self) -> None:
+        account = self.account
+        if account is None:
+            return
+        fix = self.app.workspace.checklist(account).next_fix
+        if fix is None:
+            self.app.tell(f"{account.name}: every rule passes")
+            return
+        self.app.tell(f"next fix: {fix.rule} {fix.message}")
+        self.jump_to(fix.nodes, fix.message, fix.status)
+
+    # --- Filter ---------------------------------------------------------------------------
+
+    def action_filter(self) -> None:
+        self.set_class(True, "-filtering")
+        self.query_one("#filter", Input).focus()
+
+    @on(Input.Changed, "#filter")
+    def filter_changed(self, event: Input.Changed) -> None:
+        self.filter_text = event.value.strip().casefold()
+        self.refresh_view()
+        self.show_status()
+
+    @on(Input.Submitted, "#filter")
+    def filter_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if not self.filter_text:
+            self.set_class(False, "-filtering")
+        self.query_one(AccountList).focus()
+
+    def clear_filter(self) -> None:
+        filter_input = self.query_one("#filter", Input)
+        if filter_input.value:
+            filter_input.value = ""
+            self.filter_text = ""
+            self.refresh_view()
+            self.show_status()
+        self.set_class(False, "-filtering")
+
+    def action_back(self) -> None:
+        """Escape: drop the new title, else clear the filter, else go back to the review."""
+        if self.focused is self.query_one("#adding", Input):
+            self.stop_adding()
+        elif self.focused is self.query_one("#filter", Input) or self.filter_text:
+            self.clear_filter()
+            self.query_one(AccountList).focus()
+        elif self.app.review is not None:
+            self.app.action_review()
+
+    # --- Export ---------------------------------------------------------------------------
+
+    def action_export(self) -> None:
+        account = self.account
+        default = Path.cwd() / (slug(account.name) + ".md" if account else "keyplan-export.md")
+
+        def chosen(request: ExportRequest | None) -> None:
+            if request is not None:
+                everything = request.everything or account is None
+                accounts = self.app.portfolio.active() if everything else [account]
+                self.app.export(accounts, request.path)  # type: ignore[arg-type]
+
+        self.app.push_screen(ExportDialog(str(default), account.name if account else None), chosen)
