@@ -6,6 +6,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from textual.widgets import Checkbox, Input
 
 from plan.demo import demo_accounts
 from plan.errors import SaveError
@@ -14,6 +15,7 @@ from store.repository import Repository
 from tui.app import KeyplanApp, make_app
 from tui.screens.dialogs import Confirm
 from tui.screens.edit_form import EditForm
+from tui.screens.export import ExportDialog
 from tui.screens.help import HelpScreen
 from widgets.account_list import AccountList
 from widgets.checklist import ChecklistPane
@@ -404,3 +406,24 @@ async def test_a_tiny_window_does_not_crash(demo_db: Path, size: tuple[int, int]
     async with app.run_test(size=size) as pilot:
         await pilot.press("j", "tab", "j", "tab", "j", "question_mark", "escape", "q")
     assert app.return_code == 0
+
+
+async def test_export_writes_the_current_account_or_all(demo_db: Path, tmp_path: Path) -> None:
+    app = make_app(demo_db, today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("X")
+        dialog = app.screen
+        assert isinstance(dialog, ExportDialog)
+        dialog.query_one("#export-path", Input).value = str(tmp_path / "nordhavn.md")
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.press("X")
+        app.screen.query_one("#everything", Checkbox).value = True
+        app.screen.query_one("#export-path", Input).value = str(tmp_path / "all.md")
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert any("exported 6 accounts" in n.message for n in app._notifications)
+    one = (tmp_path / "nordhavn.md").read_text()
+    assert one.startswith("# Nordhavn Industrial Group\n") and "# Kestrel" not in one
+    assert (tmp_path / "all.md").read_text().count("\n# ") == 5

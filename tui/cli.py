@@ -317,6 +317,60 @@ def print_checklist(ctx: Context, account: Account, checklist: Checklist) -> Non
     ctx.print()
 
 
+def cmd_export(ctx: Context) -> int:
+    args = ctx.args
+    accounts = select_accounts(ctx.load(), args.names)
+    if args.agenda:
+        from plan.agenda import export_agenda
+
+        text = export_agenda(accounts, ctx.today, ctx.config.checklist)
+    else:
+        from plan.markdown import export_markdown
+
+        text = export_markdown(
+            accounts, ctx.today, checklist=not args.no_checklist, config=ctx.config.checklist
+        )
+    if args.output is None:
+        ctx.out.write(text)
+        return EXIT_OK
+    from store.files import atomic_write_bytes
+
+    try:
+        atomic_write_bytes(args.output, text.encode(), mode=0o644)
+    except OSError as error:
+        raise KeyplanError(f"{args.output}: cannot write: {error.strerror}") from None
+    return EXIT_OK
+
+
+def read_plan_file(path: str) -> tuple[bytes, str]:
+    """The bytes of a plan file (`-` for standard input) and the name errors should use."""
+    if path == "-":
+        return sys.stdin.buffer.read(), "stdin"
+    try:
+        return Path(path).read_bytes(), path
+    except OSError as error:
+        raise KeyplanError(f"{path}: cannot read: {error.strerror}") from None
+
+
+def cmd_import(ctx: Context) -> int:
+    from plan.edits import History, ReplaceAccounts
+    from plan.markdown import decode_plan, merge_import, parse_markdown
+
+    args = ctx.args
+    data, source = read_plan_file(args.file)
+    # Parse before opening the database: a bad file is reported without touching it.
+    imported = parse_markdown(decode_plan(data, source), source)
+    mode = "replace" if args.replace else "rename" if args.rename else "refuse"
+    with ctx.open(write=True) as repo:
+        portfolio = repo.load()
+        accounts = merge_import(portfolio.accounts, imported, mode)
+        History(portfolio).do(ReplaceAccounts("", accounts=accounts))
+        repo.save(portfolio, changed=[a.id for a in imported])
+    names = ", ".join(shown(a.name) for a in accounts if any(a is i for i in imported))
+    ctx.print(f"imported {len(imported)} account(s): {names}")
+    return EXIT_OK
+
+
 def cmd_review(ctx: Context) -> int:
     from plan.edits import History, mark_reviewed
 
@@ -376,6 +430,26 @@ def build_parser() -> argparse.ArgumentParser:
         help="also list the nodes changed since that date (alone: since each last review)",
     )
     check.set_defaults(run=cmd_check)
+
+    export = sub.add_parser(
+        "export", parents=[common], help="the plans as Markdown, or the review-meeting agenda"
+    )
+    export.add_argument("names", nargs="*", metavar="NAME", help="accounts (default: all active)")
+    export.add_argument("-o", "--output", type=Path, metavar="FILE", help="write to FILE")
+    export.add_argument("--no-checklist", action="store_true", help="leave out the checklist")
+    export.add_argument(
+        "--agenda", action="store_true", help="the review-meeting agenda, worst plan first"
+    )
+    export.set_defaults(run=cmd_export)
+
+    importing = sub.add_parser(
+        "import", parents=[common], help="read a Markdown plan file (all or nothing)"
+    )
+    importing.add_argument("file", metavar="FILE", help="the plan file, or - for standard input")
+    clash = importing.add_mutually_exclusive_group()
+    clash.add_argument("--replace", action="store_true", help="replace accounts of the same name")
+    clash.add_argument("--rename", action="store_true", help='import a clash as "NAME (2)"')
+    importing.set_defaults(run=cmd_import)
 
     review = sub.add_parser(
         "review", parents=[common], help="mark an account reviewed today, with a dated note"
