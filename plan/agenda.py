@@ -109,7 +109,8 @@ def _write_account(blocks: list[str], account: Account, checklist: Checklist, to
     _write_review_notes(blocks, account.review_notes)
     blocks.append("### Actions")
     blocks.append("Fill in during the meeting: what, who, by when.")
-    blocks.append("\n".join(["- [ ]"] * ACTION_ITEMS))
+    # A task item needs some content to render as a checkbox on GitHub; &nbsp; prints blank.
+    blocks.append("\n".join(["- [ ] &nbsp;"] * ACTION_ITEMS))
 
 
 def _days_ago(days: int) -> str:

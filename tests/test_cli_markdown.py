@@ -161,3 +161,22 @@ def test_import_into_a_database_open_in_the_app_is_refused(
         code, _, err = run(capsys, "import", "--db", str(demo_db), str(plan))
     assert code == 2 and "open in another keyplan" in err
     assert demo_db.read_bytes() == before
+
+
+def test_export_agenda_shows_the_review_notes_left_from_the_command_line(
+    demo_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    note = "Ask Tom for the [real] buyer list"
+    assert (
+        run(capsys, "review", "--db", str(demo_db), "Harvest Valley Foods", "--note", note)[0] == 0
+    )
+    target = tmp_path / "agenda.md"
+    code, out, _ = run(capsys, "export", "--agenda", "--db", str(demo_db), "-o", str(target))
+    assert code == 0 and out == ""
+    agenda = target.read_text()
+    assert agenda.startswith(f"# Account plan review — {TODAY.isoformat()}\n")
+    assert "Ask Tom for the \\[real\\] buyer list" in agenda
+    assert agenda.index("## St. Brigid") < agenda.index("## Nordhavn")
+    code, out, _ = run(capsys, "export", "--agenda", "--db", str(demo_db), "Brightline Software")
+    assert code == 0 and "## Brightline Software" in out and "## Nordhavn" not in out
+    assert run(capsys, "export", "--agenda", "--db", str(demo_db), "Nobody")[0] == 2
