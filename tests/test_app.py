@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import Checkbox, Input
 
+from plan.config import Config
 from plan.demo import demo_accounts
 from plan.errors import SaveError
 from plan.model import Account, Mission, Objective, Portfolio, Strategy, Tactic
@@ -427,3 +428,16 @@ async def test_export_writes_the_current_account_or_all(demo_db: Path, tmp_path:
     one = (tmp_path / "nordhavn.md").read_text()
     assert one.startswith("# Nordhavn Industrial Group\n") and "# Kestrel" not in one
     assert (tmp_path / "all.md").read_text().count("\n# ") == 5
+
+
+async def test_keys_from_the_config_remap_bindings(db_path: Path) -> None:
+    config = Config(keys={"edit.toggle_done": "x", "edit.undo": "z"})
+    app = make_app(write_db(db_path, [small_plan()]), config=config, today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter", "G", "x")
+        tactic = app.editor.current_node()
+        assert isinstance(tactic, Tactic) and tactic.status == "done"
+        await pilot.press("z")
+        assert tactic.status == "todo"
+        await pilot.press("question_mark")
+        assert ("Edit", "z", "Undo") in app.screen.rows  # type: ignore[attr-defined]
