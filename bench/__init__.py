@@ -1,0 +1,1 @@
+"""The benchmark of DESIGN.md's performance targets: data generator, floor app and runner."""
