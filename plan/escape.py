@@ -1,8 +1,13 @@
-"""Escaping one line of user text so that a CommonMark reader gives back exactly what was typed."""
+"""Typed text in Markdown: escaped so a CommonMark reader gives back exactly what was typed, and
+read back from markdown-it-py's tokens with the characters that were written as syntax marked.
+"""
 
 from __future__ import annotations
 
 import re
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
 
 from plan.fields import clean_line
 
@@ -11,6 +16,12 @@ from plan.fields import clean_line
 # heading marks, and GitHub's table cells and strikethrough. `&` only where it would start an
 # entity reference; "R&D" stays readable.
 _INLINE_SYNTAX = re.compile(r"[\\`*_\[\]<#|~]|&(?=#?[0-9A-Za-z]+;)")
+
+# What any inline syntax needs: escapes, code, emphasis, autolinks, entities, line breaks, and
+# for a link or image "](" (the plan reader has no reference definitions). Text without any of
+# these is a single text token, so reading it skips the inline parser, which would otherwise be
+# the larger part of reading a big file.
+_NEEDS_INLINE_PARSER = re.compile(r"[\\`*_<&\n]|\]\(")
 
 # Block markers that count only at the start of a line: list items, block quotes, setext
 # underlines and thematic breaks, and ordered list numbers ("2024. ", "1) ").
@@ -42,3 +53,39 @@ def escape_tactic_title(text: str) -> str:
 def escape_tactic_owner(text: str) -> str:
     """A tactic's owner: as `escape_inline`, and a comma in it is not the end of the owner."""
     return escape_inline(text).replace(",", "\\,")
+
+
+def read_inline(inline: Token, parser: MarkdownIt) -> tuple[str, str]:
+    """An inline token's text as typed, and a mask with "L" where a character is literal.
+
+    Literal characters are written as themselves, so they can be syntax (the " — " before a
+    tactic's owner); the others came from an escape, an entity or a code span and are content.
+    The inline content is parsed here, on first use, with `parser`.
+    """
+    content = inline.content
+    if not _NEEDS_INLINE_PARSER.search(content):
+        return content, "L" * len(content)
+    if not inline.children:
+        inline.children = parser.inline.parse(content, parser, {}, [])
+    text: list[str] = []
+    mask: list[str] = []
+    for child in inline.children:
+        kind = child.type
+        if kind == "text":
+            text.append(child.content)
+            mask.append("L" * len(child.content))
+        elif kind in ("softbreak", "hardbreak"):
+            text.append("\n")
+            mask.append("L")
+        elif kind in ("text_special", "code_inline", "image"):
+            text.append(child.content)
+            mask.append("x" * len(child.content))
+    return "".join(text), "".join(mask)
+
+
+def find_literal(text: str, mask: str, needle: str, start: int = 0) -> int:
+    """Where `needle` first stands in `text` written literally (see `read_inline`), or -1."""
+    at = text.find(needle, start)
+    while at >= 0 and "x" in mask[at : at + len(needle)]:
+        at = text.find(needle, at + 1)
+    return at

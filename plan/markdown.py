@@ -30,9 +30,9 @@ import dataclasses
 from collections.abc import Sequence
 from typing import Literal, TypeAlias
 
-from plan.errors import ValidationError
+from plan.errors import MarkdownError, ValidationError
 from plan.markdown_export import export_markdown
-from plan.markdown_import import MAX_PROBLEMS, decode_plan, parse_markdown, plan_parser
+from plan.markdown_import import MAX_PROBLEMS, parse_markdown
 from plan.model import Account
 
 __all__ = [
@@ -42,10 +42,18 @@ __all__ = [
     "export_markdown",
     "merge_import",
     "parse_markdown",
-    "plan_parser",
 ]
 
 ImportMode: TypeAlias = Literal["refuse", "replace", "rename"]
+
+
+def decode_plan(data: bytes, source: str) -> str:
+    """The text of a plan file: UTF-8, with or without a byte order mark."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise MarkdownError([f"{source}: not UTF-8 text (byte {error.start})"]) from None
+    return text.removeprefix("\ufeff")
 
 
 def merge_import(

@@ -7,13 +7,22 @@ import textwrap
 from collections.abc import Iterator, Sequence
 from datetime import date
 from functools import cache
-from typing import Literal, TypeAlias
+from typing import Any, Literal, TypeAlias
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from plan.errors import MarkdownError, ValidationError
-from plan.fields import clean_line, clean_text, field_spec, parse_date, parse_number, parse_value
+from plan.escape import find_literal, read_inline
+from plan.fields import (
+    FieldSpec,
+    clean_line,
+    clean_text,
+    field_spec,
+    parse_date,
+    parse_number,
+    parse_value,
+)
 from plan.model import Account, Mission, Objective, ReviewNote, Strategy, Tactic
 
 MAX_PROBLEMS = 20
@@ -55,19 +64,10 @@ def plan_parser() -> MarkdownIt:
     # A definition such as "[x]: /url" would vanish from the token stream; read it as text.
     # Escapes and entities stay tokens of their own, so a typed "—" or "," (written `&mdash;`
     # or `\,`) is told apart from the " — " and "," that separate a tactic's parts.
-    # Inline content is parsed only where the reader looks (`_inline_text`), never inside notes
+    # Inline content is parsed only where the reader looks (`read_inline`), never inside notes
     # or the checklist: that halves the time to read a large file.
     parser.disable(["reference", "html_block", "inline", "text_join"])
     return parser
-
-
-def decode_plan(data: bytes, source: str) -> str:
-    """The text of a plan file: UTF-8, with or without a byte order mark."""
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise MarkdownError([f"{source}: not UTF-8 text (byte {error.start})"]) from None
-    return text.removeprefix("\ufeff")
 
 
 def parse_markdown(text: str, source: str = "plan.md") -> list[Account]:
@@ -98,39 +98,6 @@ def _blocks(tokens: Sequence[Token], start: int, end: int) -> Iterator[tuple[int
         first = after
 
 
-def _inline_text(inline: Token) -> tuple[str, str]:
-    """An inline token's text as typed, and a mask with "L" where a character is literal.
-
-    Literal characters are ones written as themselves, so they can be syntax; the others came
-    from an escape, an entity or a code span and are only ever content.
-    """
-    if not inline.children:
-        parser = plan_parser()
-        inline.children = parser.inline.parse(inline.content, parser, {}, [])
-    text: list[str] = []
-    mask: list[str] = []
-    for child in inline.children:
-        kind = child.type
-        if kind == "text":
-            text.append(child.content)
-            mask.append("L" * len(child.content))
-        elif kind in ("softbreak", "hardbreak"):
-            text.append("\n")
-            mask.append("L")
-        elif kind in ("text_special", "code_inline", "image"):
-            text.append(child.content)
-            mask.append("x" * len(child.content))
-    return "".join(text), "".join(mask)
-
-
-def _find_literal(text: str, mask: str, needle: str, start: int = 0) -> int:
-    """Where `needle` first stands in `text` written literally, or -1."""
-    at = text.find(needle, start)
-    while at >= 0 and "x" in mask[at : at + len(needle)]:
-        at = text.find(needle, at + 1)
-    return at
-
-
 class _Reader:
     """Walks the top-level blocks of a plan file, building accounts and noting problems."""
 
@@ -146,6 +113,10 @@ class _Reader:
         self.strategy: Strategy | None = None
         self.has_mission = False
         self.under_heading = False
+        self.parser = plan_parser()
+
+    def text(self, inline: Token) -> str:
+        return read_inline(inline, self.parser)[0]
 
     def problem(self, line: int, what: str) -> None:
         if len(self.problems) < MAX_PROBLEMS:
@@ -163,7 +134,7 @@ class _Reader:
                 if not self.problems:
                     self.problem(line, "text before the first account (want a heading: # NAME)")
             elif is_heading:
-                self.heading(int(token.tag[1]), _inline_text(tokens[first + 1])[0], line)
+                self.heading(int(token.tag[1]), self.text(tokens[first + 1]), line)
             elif self.section == "checklist" or token.type == "hr":
                 continue
             elif self.section == "review":
@@ -262,7 +233,7 @@ class _Reader:
     # Paragraphs: field lines, the mission's text, or notes.
 
     def paragraph(self, inline: Token, under_heading: bool, line: int) -> None:
-        text = _inline_text(inline)[0]
+        text = self.text(inline)
         labels = _FIELD_LABELS.get(self.section, ())
         if under_heading and self.section == "mission":
             assert self.account is not None
@@ -309,7 +280,7 @@ class _Reader:
             if label == "Why":
                 node.why = clean_line(value)
             else:
-                node.approach = parse_value(_APPROACH, value)
+                node.approach = _choice(_APPROACH, value)
 
     @staticmethod
     def set_objective_field(objective: Objective, label: str, value: str) -> None:
@@ -355,13 +326,13 @@ class _Reader:
                 add_notes(tactic, self.notes_text(tokens[part_first]))
 
     def tactic(self, inline: Token, line: int) -> Tactic:
-        text, mask = _inline_text(inline)
+        text, mask = read_inline(inline, self.parser)
         text = text.replace("\n", " ")
         box = _BOX.match(text)
         if box and "x" in mask[:3]:
             box = None
         start = box.end() if box else 0
-        separator = _find_literal(text, mask, " — ", start)
+        separator = find_literal(text, mask, " — ", start)
         end = separator if separator >= 0 else len(text)
         tactic = Tactic(title=clean_line(text[start:end]))
         if not tactic.title:
@@ -380,7 +351,7 @@ class _Reader:
         status = None
         given: set[str] = set()
         while start <= len(text):
-            comma = _find_literal(text, mask, ",", start)
+            comma = find_literal(text, mask, ",", start)
             end = comma if comma >= 0 else len(text)
             piece = text[start:end]
             part = piece.strip()
@@ -400,9 +371,10 @@ class _Reader:
             else:
                 what = "status"
                 try:
-                    status = parse_value(_STATUS, part.casefold())
+                    status = _choice(_STATUS, part)
                 except ValidationError as error:
-                    self.problem(line, error.message)
+                    hint = ' (a " — " in a title is written &mdash;)' if " — " in part else ""
+                    self.problem(line, error.message + hint)
             if what in given:
                 self.problem(line, f"the tactic's {what} is given twice")
             given.add(what)
@@ -433,7 +405,7 @@ class _Reader:
             if len(parts) != 1 or tokens[parts[0][0]].type != "paragraph_open":
                 self.problem(item_line, expected)
                 continue
-            text = _inline_text(tokens[parts[0][0] + 1])[0]
+            text = self.text(tokens[parts[0][0] + 1])
             note = _REVIEW_NOTE.fullmatch(text.replace("\n", " "))
             if note is None:
                 self.problem(item_line, expected)
@@ -444,6 +416,12 @@ class _Reader:
                 self.problem(item_line, error.message)
                 continue
             self.account.review_notes.append(ReviewNote(on, clean_line(note[2])))
+
+
+def _choice(spec: FieldSpec, text: str) -> Any:
+    """One of the field's choices, in any case; anything else is refused as the field refuses it."""
+    folded = text.casefold()
+    return folded if folded in spec.choices else parse_value(spec, text)
 
 
 def _required_date(text: str) -> date:

@@ -5,9 +5,13 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from plan.errors import MarkdownError, ValidationError
+from plan.escape import _NEEDS_INLINE_PARSER
 from plan.markdown import MAX_PROBLEMS, decode_plan, merge_import, parse_markdown
+from plan.markdown_import import plan_parser
 from plan.model import Account, Mission, Objective, ReviewNote, Strategy, Tactic
 from tests.test_markdown_export import FORMAT_EXAMPLE, acme
 
@@ -31,7 +35,7 @@ def test_import_reads_the_format_example() -> None:
 def test_import_reads_the_fields_export_adds() -> None:
     [account] = parse_markdown(
         "# A\nArchived: yes\n\n## Mission\n\n## Objective: O\nUnit: EUR\nCurrent: 1_200.5\n\n"
-        "### Strategy: S\nApproach: change-criteria\n\n- [x] T — dropped\n"
+        "### Strategy: S\nApproach: Change-Criteria\n\n- [x] T — dropped\n"
     )
     objective = account.mission.objectives[0]
     assert account.archived
@@ -152,6 +156,24 @@ def test_control_characters_and_line_endings_are_cleaned() -> None:
     assert (account.name, account.owner, account.notes) == ("A[31m", "Dana", "no")
 
 
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["[a](b)", "![a](b)", "[x]", "&amp;", "&#35;", "`c`", "*e*", "_e_", "\\*"])
+        | st.text(st.sampled_from("[]()!x — @,.:#>|~=+-1 \t\u00a0中&;") | st.characters()),
+        max_size=6,
+    )
+    .map("".join)
+    .map(str.strip)
+    .filter(lambda text: not _NEEDS_INLINE_PARSER.search(text))
+)
+def test_text_read_without_the_inline_parser_is_one_text_token_to_it(text: str) -> None:
+    parser = plan_parser()
+    tokens = parser.inline.parse(text, parser, {}, [])
+    assert [token.type for token in tokens] == (["text"] if text else [])
+    assert "".join(token.content for token in tokens) == text
+
+
 def test_deep_nesting_in_notes_is_kept_whole() -> None:
     # Far past markdown-it-py's nesting limit: the notes still come back exactly.
     deep = "\n".join("  " * level + "- item" for level in range(150))
@@ -196,6 +218,11 @@ def test_deep_nesting_in_notes_is_kept_whole() -> None:
         (
             "# A\n## Mission\n## Objective: O\n### Strategy: S\n- [ ] T — @Dana, waiting\n",
             'plan.md:5: unknown status "waiting" (want todo, doing, done, dropped)',
+        ),
+        (
+            "# A\n## Mission\n## Objective: O\n### Strategy: S\n- [ ] Lyon — phase 2 — @Dana\n",
+            'plan.md:5: unknown status "phase 2 — @Dana" (want todo, doing, done, dropped) '
+            '(a " — " in a title is written &mdash;)',
         ),
         (
             "# A\n## Mission\n## Objective: O\n### Strategy: S\nApproach: bribe\n",
