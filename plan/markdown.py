@@ -1,27 +1,28 @@
-"""Markdown export and import of plans in the plan format (PLAN_FORMAT.md).
+r"""Markdown export and import of plans in the plan format of PLAN_FORMAT.md.
 
-The format, as written by `export_markdown` and read by `parse_markdown`:
+What `export_markdown` writes and `parse_markdown` reads, per account:
 
-    # NAME                              an account
-    Owner: / Segment: / Reviewed: YYYY-MM-DD / Archived: yes
-    > account notes
-    ## Mission (N years)                then one paragraph: the mission's text
+    # NAME
+    Owner: … / Segment: … / Reviewed: YYYY-MM-DD / Archived: yes     each line optional
+    ## Mission (N years)                "(1 year)" for one; then a paragraph, the mission's text
     ## Objective: TITLE
-    Metric: / Target: NUMBER [UNIT] / Unit: UNIT / Current: NUMBER / Due: YYYY-MM-DD
+    Metric: … / Target: NUMBER [UNIT] / Unit: UNIT / Current: NUMBER / Due: YYYY-MM-DD
     ### Strategy: TITLE
-    Why: / Approach: prove-best|change-criteria|segment|other
-    - [ ] TITLE — @OWNER, due YYYY-MM-DD, STATUS      a tactic; its notes a quote indented under it
-    ## Checklist                        written for the meeting, ignored on import
+    Why: … / Approach: prove-best | change-criteria | segment | other
+    - [ ] TITLE — @OWNER, due YYYY-MM-DD, STATUS                    a tactic
+    ## Checklist                        for the meeting: score, next fix, ✓/✗/⚠ per rule; not read
     ## Review notes
-    - YYYY-MM-DD: text                  one dated review note per item, read back on import
+    - YYYY-MM-DD: text                  one item per review note, read back in order
 
-Field lines beyond PLAN_FORMAT.md: `Archived: yes` (an archived account), `Unit:` (a unit with
-no target; with a target the unit follows the number), `Current:` (an objective's current
-value) and `Approach:` (a strategy's approach). Each field line is optional. Notes of any node
-are written as a block quote right under its heading (a tactic's indented under its item) and
-read back line for line; any other paragraph a person writes under a node joins its notes.
-A ticked box `[x]` means done; the status word is written for doing and dropped (dropped is
-ticked), and a box that contradicts the word is an error.
+Beyond PLAN_FORMAT.md: `Archived: yes`, `Current:` (an objective's current value, in the
+target's unit), `Unit:` (only for a unit without a target; with one, the unit follows the
+number) and `Approach:`. A tactic is ticked when done or dropped; the status word is written
+for doing and dropped, and a box that contradicts its word is an error on import.
+
+Notes of any node are a block quote right under its heading's lines (a tactic's indented
+under its item) and come back line for line; other paragraphs a person writes under a node
+join its notes. Typed text is escaped (plan.escape): a tactic title's em dash is written
+`&mdash;` and its `@` as `\@`, an owner's comma as `\,`.
 """
 
 from __future__ import annotations

@@ -40,21 +40,23 @@ def quote(notes: str, indent: str = "") -> str:
     return "\n".join(f"{indent}> {line}" if line else f"{indent}>" for line in notes.split("\n"))
 
 
-def _heading_with_fields(heading: str, fields: list[str]) -> str:
-    return "\n".join([heading, *fields])
+def _heading(heading: str, fields: list[tuple[str, str]]) -> str:
+    """A heading and, right under it, a line for each field that has a value."""
+    return "\n".join([heading, *(f"{label}: {value}" for label, value in fields if value)])
+
+
+def _date(day: date | None) -> str:
+    return "" if day is None else day.isoformat()
 
 
 def _write_plan(blocks: list[str], account: Account) -> None:
-    fields = []
-    if account.owner:
-        fields.append(f"Owner: {escape_inline(account.owner)}")
-    if account.segment:
-        fields.append(f"Segment: {escape_inline(account.segment)}")
-    if account.reviewed is not None:
-        fields.append(f"Reviewed: {account.reviewed.isoformat()}")
-    if account.archived:
-        fields.append("Archived: yes")
-    blocks.append(_heading_with_fields(f"# {escape_inline(account.name)}", fields))
+    fields = [
+        ("Owner", escape_inline(account.owner)),
+        ("Segment", escape_inline(account.segment)),
+        ("Reviewed", _date(account.reviewed)),
+        ("Archived", "yes" if account.archived else ""),
+    ]
+    blocks.append(_heading(f"# {escape_inline(account.name)}", fields))
     _write_notes(blocks, account.notes)
     _write_mission(blocks, account.mission)
     for objective in account.mission.objectives:
@@ -80,31 +82,23 @@ def _write_mission(blocks: list[str], mission: Mission) -> None:
 
 
 def _write_objective(blocks: list[str], objective: Objective) -> None:
-    fields = []
-    if objective.metric:
-        fields.append(f"Metric: {escape_inline(objective.metric)}")
     unit = escape_inline(objective.unit)
-    if objective.target is not None:
-        fields.append(f"Target: {format_number(objective.target)} {unit}".rstrip())
-    elif unit:
-        fields.append(f"Unit: {unit}")
-    if objective.current is not None:
-        fields.append(f"Current: {format_number(objective.current)}")
-    if objective.due is not None:
-        fields.append(f"Due: {objective.due.isoformat()}")
-    heading = f"## Objective: {escape_inline(objective.title)}"
-    blocks.append(_heading_with_fields(heading, fields))
+    # With a target the unit follows its number; a unit alone has a line of its own.
+    target = format_number(objective.target)
+    fields = [
+        ("Metric", escape_inline(objective.metric)),
+        ("Target", f"{target} {unit}".rstrip() if target else ""),
+        ("Unit", "" if target else unit),
+        ("Current", format_number(objective.current)),
+        ("Due", _date(objective.due)),
+    ]
+    blocks.append(_heading(f"## Objective: {escape_inline(objective.title)}", fields))
     _write_notes(blocks, objective.notes)
 
 
 def _write_strategy(blocks: list[str], strategy: Strategy) -> None:
-    fields = []
-    if strategy.why:
-        fields.append(f"Why: {escape_inline(strategy.why)}")
-    if strategy.approach is not None:
-        fields.append(f"Approach: {strategy.approach}")
-    heading = f"### Strategy: {escape_inline(strategy.title)}"
-    blocks.append(_heading_with_fields(heading, fields))
+    fields = [("Why", escape_inline(strategy.why)), ("Approach", strategy.approach or "")]
+    blocks.append(_heading(f"### Strategy: {escape_inline(strategy.title)}", fields))
     _write_notes(blocks, strategy.notes)
     if strategy.tactics:
         blocks.append("\n".join(_tactic_item(tactic) for tactic in strategy.tactics))
@@ -113,8 +107,9 @@ def _write_strategy(blocks: list[str], strategy: Strategy) -> None:
 def _tactic_item(tactic: Tactic) -> str:
     box = "[x]" if tactic.status in _CLOSED else "[ ]"
     tail = []
-    if tactic.owner:
-        tail.append(f"@{escape_tactic_owner(tactic.owner)}")
+    owner = escape_tactic_owner(tactic.owner)
+    if owner:
+        tail.append(f"@{owner}")
     if tactic.due is not None:
         tail.append(f"due {tactic.due.isoformat()}")
     if tactic.status in _SPOKEN_STATUSES:
