@@ -139,7 +139,8 @@ def test_import_of_an_existing_name_needs_replace_or_rename(
     code, _, err = run(capsys, "import", "--db", str(demo_db), str(plan))
     assert code == 2 and "--replace" in err and "--rename" in err
     assert demo_db.read_bytes() == before
-    assert run(capsys, "import", "--db", str(demo_db), str(plan), "--rename")[0] == 0
+    code, out, _ = run(capsys, "import", "--db", str(demo_db), str(plan), "--rename")
+    assert code == 0 and out == "imported 1 account(s): Kestrel Freight & Logistics (2)\n"
     names = [a.name for a in load(demo_db).accounts]
     assert (
         names.count("Kestrel Freight & Logistics") == 1

@@ -366,7 +366,9 @@ def cmd_import(ctx: Context) -> int:
         accounts = merge_import(portfolio.accounts, imported, mode)
         History(portfolio).do(ReplaceAccounts("", accounts=accounts))
         repo.save(portfolio, changed=[a.id for a in imported])
-    names = ", ".join(shown(a.name) for a in accounts if any(a is i for i in imported))
+    # --rename gives an imported account a new name: find them by id, not by name or object.
+    ids = {a.id for a in imported}
+    names = ", ".join(shown(a.name) for a in accounts if a.id in ids)
     ctx.print(f"imported {len(imported)} account(s): {names}")
     return EXIT_OK
 
