@@ -7,12 +7,12 @@ from datetime import date
 from plan.demo import demo_accounts
 from plan.model import Account, Mission, Objective, Strategy
 from plan.review import changed_nodes, changed_since, queue_matches, review_queue
-from plan.rules import evaluate
+from plan.rules import Checklist, evaluate
 
 TODAY = date(2026, 11, 24)
 
 
-def checklist_of(account: Account):  # noqa: ANN201
+def checklist_of(account: Account) -> Checklist:
     return evaluate(account, TODAY)
 
 
