@@ -314,13 +314,18 @@ async def edit_samples(db: Path, work: Path, rounds: int) -> dict[str, list[floa
             await timed("idle", lambda: None)
             edit = partial(edit_fields, app.portfolio, account.id, tactic.id, {"title": title})
             await timed("title", through_app(edit))
+            if tactic.title != title:
+                raise BenchError("the app did not apply the title edit")
             added = await timed("add", through_app(partial(add_child, account, strategy.id, title)))
             if not isinstance(added, AddNode) or added.node is None:
                 raise BenchError(f"the app refused to add a tactic: {added!r}")
             await timed("delete", through_app(partial(delete_node, account, added.node.id)))
             app.editor.open_node(account.id, tactic.id)
             await settled()
+            place = strategy.tactics.index(tactic)
             await timed("move", press("J"))
+            if strategy.tactics.index(tactic) != place + 1:
+                raise BenchError("J did not move the tactic down: the bench measured nothing")
             await timed("move", press("K"))
         # Nothing of this run is kept: a save that fired now would only race the exit.
         app.workspace.take_dirty()
