@@ -5,11 +5,13 @@ read back from markdown-it-py's tokens with the characters that were written as 
 from __future__ import annotations
 
 import re
-
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
+from typing import TYPE_CHECKING
 
 from plan.fields import clean_line
+
+if TYPE_CHECKING:  # the export path must not pay for importing the Markdown reader
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
 
 # Characters that open or close inline syntax anywhere on a line: backslash escapes, code spans,
 # emphasis, links and images, autolinks (and raw HTML, for readers that pass it through), ATX
@@ -33,7 +35,8 @@ def escape_inline(text: str) -> str:
 
     The result may stand anywhere in a paragraph or heading, including at the start of a line.
     """
-    escaped = _INLINE_SYNTAX.sub(r"\\\g<0>", clean_line(text))
+    text = clean_line(text)
+    escaped = _INLINE_SYNTAX.sub(r"\\\g<0>", text) if _INLINE_SYNTAX.search(text) else text
     start = _LINE_START.match(escaped)
     if start is None:
         return escaped

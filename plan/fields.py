@@ -79,6 +79,8 @@ def field_spec(kind: str, name: str) -> FieldSpec:
 
 def clean_line(text: str) -> str:
     """One line of user text: control characters, newlines and tabs removed, ends trimmed."""
+    if text.isprintable():  # the common case: nothing to remove (isprintable excludes all Cc)
+        return text.strip()
     return _CONTROL.sub("", text.replace("\t", " ").replace("\r", " ").replace("\n", " ")).strip()
 
 

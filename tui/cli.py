@@ -325,7 +325,7 @@ def cmd_export(ctx: Context) -> int:
 
         text = export_agenda(accounts, ctx.today, ctx.config.checklist)
     else:
-        from plan.markdown import export_markdown
+        from plan.markdown_export import export_markdown
 
         text = export_markdown(
             accounts, ctx.today, checklist=not args.no_checklist, config=ctx.config.checklist

@@ -27,6 +27,26 @@ def rule_label(result: Result, *, next_fix: bool) -> Text:
     return label
 
 
+def checklist_lines(checklist: Checklist | None) -> list[tuple[str, Text]]:
+    """(line id, text) for each line: the score, the headline, then each gate and its rules."""
+    if checklist is None:
+        return []
+    summary = Text(f"Score {checklist.score}", style="bold")
+    if checklist.next_fix is None:
+        summary.append("  all rules pass", style="green")
+    lines = [("score", summary)]
+    if checklist.tactics_ahead:
+        lines.append(("headline", Text(f"⚠ {TACTICS_AHEAD_MESSAGE}", style="bold yellow")))
+    gate = ""
+    for result in checklist.results:
+        if result.gate != gate:
+            gate = result.gate
+            lines.append((f"gate-{gate}", Text(gate, style="bold underline")))
+        is_next = result is checklist.next_fix
+        lines.append((result.rule, rule_label(result, next_fix=is_next)))
+    return lines
+
+
 class ChecklistPane(OptionList):
     """Shows an account's checklist; Enter on a rule asks to jump to the node it names."""
 
@@ -46,6 +66,7 @@ class ChecklistPane(OptionList):
         self._checklist: Checklist | None = None
         self._account_id: str | None = None
         self._results: dict[str, Result] = {}
+        self._shown_lines: list[tuple[str, Text]] = []
 
     def show(self, checklist: Checklist | None, account_id: str | None = None) -> None:
         """Show an account's checklist; the cursor stays on its rule while the account is the
@@ -58,25 +79,19 @@ class ChecklistPane(OptionList):
         )
         self._checklist = checklist
         self._account_id = account_id
-        self._results = {}
-        options: list[Option | None] = []
-        if checklist is not None:
-            summary = Text(f"Score {checklist.score}", style="bold")
-            if checklist.next_fix is None:
-                summary.append("  all rules pass", style="green")
-            options.append(Option(summary, id="score", disabled=True))
-            if checklist.tactics_ahead:
-                warning = Text(f"⚠ {TACTICS_AHEAD_MESSAGE}", style="bold yellow")
-                options.append(Option(warning, id="headline", disabled=True))
-            gate = ""
-            for result in checklist.results:
-                if result.gate != gate:
-                    gate = result.gate
-                    options.append(Option(Text(gate, style="bold underline"), disabled=True))
-                self._results[result.rule] = result
-                is_next = checklist.next_fix is not None and result is checklist.next_fix
-                options.append(Option(rule_label(result, next_fix=is_next), id=result.rule))
-        self.set_options(options)
+        self._results = {} if checklist is None else {r.rule: r for r in checklist.results}
+        lines = checklist_lines(checklist)
+        if [line_id for line_id, _ in lines] == [line_id for line_id, _ in self._shown_lines]:
+            # Same rules, same gates: replace only the lines that changed, no new layout.
+            for (line_id, prompt), (_, old) in zip(lines, self._shown_lines, strict=True):
+                if prompt != old:
+                    self.replace_option_prompt(line_id, prompt)
+        else:
+            self.set_options(
+                Option(prompt, id=line_id, disabled=line_id not in self._results)
+                for line_id, prompt in lines
+            )
+        self._shown_lines = lines
         keep = highlighted if highlighted in self._results else None
         if checklist is not None and checklist.next_fix is not None and keep is None:
             keep = checklist.next_fix.rule

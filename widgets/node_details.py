@@ -29,5 +29,13 @@ def node_details(node: Node) -> Text:
 class NodeDetails(Static):
     """Shows the fields of the node under the tree's cursor; `e` edits them."""
 
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self._shown: Text | None = None
+
     def show(self, node: Node | None) -> None:
-        self.update(node_details(node) if node is not None else Text(""))
+        text = node_details(node) if node is not None else Text("")
+        if text != self._shown:
+            self._shown = text
+            # The pane has a fixed height (app.tcss), so new text needs no new layout.
+            self.update(text, layout=False)

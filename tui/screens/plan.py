@@ -213,7 +213,8 @@ class PlanScreen(Screen[None]):
         parts.append(Text(f"{active} account{'s' if active != 1 else ''}"))
         if self.filter_text:
             parts.append(Text(f"filter: {self.filter_text}", style="bold"))
-        self.query_one("#status", Static).update(Text(" · ").join(parts))
+        # The status line has a fixed height: no need to lay out the screen again.
+        self.query_one("#status", Static).update(Text(" · ").join(parts), layout=False)
 
     def open_node(self, account_id: str, node_id: str | None) -> None:
         """Show a node of an account (its mission when None), with the cursor on it."""
