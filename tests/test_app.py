@@ -441,3 +441,23 @@ async def test_keys_from_the_config_remap_bindings(db_path: Path) -> None:
         assert tactic.status == "todo"
         await pilot.press("question_mark")
         assert ("Edit", "z", "Undo") in app.screen.rows  # type: ignore[attr-defined]
+
+
+async def test_structural_edits_patch_the_tree_and_keep_the_rest(db_path: Path) -> None:
+    account = small_plan()
+    second = Objective("Second objective", strategies=[Strategy("Other", tactics=[Tactic("T")])])
+    account.mission.objectives.append(second)
+    app = make_app(write_db(db_path, [account]), today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        tree = app.query_one(PlanTree)
+        await pilot.press("enter")
+        untouched = next(n for n in _walk(tree.root) if n.data == second.id)
+        tree.select(account.mission.objectives[0].strategies[0].tactics[0].id)
+        await pilot.press("o")
+        await type_text(pilot, "Added")
+        await pilot.press("enter", "J")  # add, then move it into the next strategy
+        assert next(n for n in _walk(tree.root) if n.data == second.id) is untouched
+        await pilot.press("u", "u", "D", "y")
+        shown = [(n.data, n.parent.data if n.parent else None) for n in _walk(tree.root)]
+        model = [(n.id, p.id if p else None) for n, p in app.editor.account.walk()]  # type: ignore[union-attr]
+        assert shown == model

@@ -6,7 +6,8 @@ changed and rebuilds when the structure changed, keeping each node's fold state 
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection, Iterator
+from functools import partial
 
 from rich.text import Text
 from textual.binding import Binding
@@ -63,6 +64,28 @@ def node_label(node: Node, failing: Collection[str] = (), changed: bool = False)
     return label
 
 
+Label = Callable[[Node], Text]
+
+
+def _label_of(node: Node, failing: dict[str, list[str]], changed: Collection[str]) -> Text:
+    return node_label(node, failing.get(node.id, ()), node.id in changed)
+
+
+def _children_of(nodes: list[tuple[Node, Node | None]]) -> dict[str, list[str]]:
+    children: dict[str, list[str]] = {}
+    for node, parent in nodes:
+        if parent is not None:
+            children.setdefault(parent.id, []).append(node.id)
+    return children
+
+
+def _descendants(tree_node: TreeNode[str]) -> Iterator[str]:
+    for child in tree_node.children:
+        if child.data:
+            yield child.data
+        yield from _descendants(child)
+
+
 class PlanTree(Tree[str]):
     """Shows one account's plan; the app edits, the tree only shows and moves the cursor."""
 
@@ -79,7 +102,7 @@ class PlanTree(Tree[str]):
         super().__init__("", **kwargs)  # type: ignore[arg-type]
         self.auto_expand = False
         self.account_id: str | None = None
-        self._structure: list[tuple[str, str | None]] = []
+        self._children: dict[str, list[str]] = {}  # shown node id -> its shown children
         self._by_plan_id: dict[str, TreeNode[str]] = {}
         self._collapsed: set[str] = set()
 
@@ -101,7 +124,7 @@ class PlanTree(Tree[str]):
         """Show the account; `visible` limits the nodes (a filter), `cursor` moves the cursor."""
         if account is None:
             self.account_id = None
-            self._structure = []
+            self._children = {}
             self._by_plan_id = {}
             self.clear()
             self.root.set_label(Text("no account: press n to add one", style="dim italic"))
@@ -113,43 +136,67 @@ class PlanTree(Tree[str]):
             for node, parent in account.walk()
             if visible is None or parent is None or node.id in visible
         ]
-        structure = [(node.id, parent.id if parent else None) for node, parent in nodes]
-        if account.id == self.account_id and structure == self._structure:
-            for node, _ in nodes:
-                label = node_label(node, failing.get(node.id, ()), node.id in changed)
-                tree_node = self._by_plan_id[node.id]
-                if tree_node.label != label:
-                    tree_node.set_label(label)
+        label = partial(_label_of, failing=failing, changed=changed)
+        if account.id == self.account_id:
+            self._patch(nodes, label)
         else:
-            self._rebuild(account.id, nodes, failing, changed)
-            self._structure = structure
+            self._rebuild(account.id, nodes, label)
         self.select(keep or account.mission.id)
 
     def _rebuild(
-        self,
-        account_id: str,
-        nodes: list[tuple[Node, Node | None]],
-        failing: dict[str, list[str]],
-        changed: Collection[str],
+        self, account_id: str, nodes: list[tuple[Node, Node | None]], label: Label
     ) -> None:
+        """Build the whole tree for another account."""
         self.account_id = account_id
         self.clear()
         mission = nodes[0][0]
-        self.root.set_label(node_label(mission, failing.get(mission.id, ()), mission.id in changed))
+        self.root.set_label(label(mission))
         self.root.data = mission.id
         self._by_plan_id = {mission.id: self.root}
-        for node, parent in nodes[1:]:
-            assert parent is not None
-            tree_parent = self._by_plan_id[parent.id]
-            label = node_label(node, failing.get(node.id, ()), node.id in changed)
-            if node.children:
-                expand = node.id not in self._collapsed
-                tree_node = tree_parent.add(label, data=node.id, expand=expand)
-            else:
-                tree_node = tree_parent.add_leaf(label, data=node.id)
-            self._by_plan_id[node.id] = tree_node
+        self._children = _children_of(nodes)
+        self._add_children(self.root, mission.id, {n.id: n for n, _ in nodes}, label)
         if mission.id not in self._collapsed:
             self.root.expand()
+
+    def _patch(self, nodes: list[tuple[Node, Node | None]], label: Label) -> None:
+        """Bring the tree in line with the plan, touching only what changed: a node whose
+        children changed gets its children anew; every other node at most a new label."""
+        old, self._children = self._children, _children_of(nodes)
+        by_id = {node.id: node for node, _ in nodes}
+        redone: set[str] = set()
+        for node, parent in nodes:
+            if parent is not None and parent.id in redone:
+                redone.add(node.id)  # added with its parent's new children
+                continue
+            tree_node = self._by_plan_id[node.id]
+            new_label = label(node)
+            if tree_node.label != new_label:
+                tree_node.set_label(new_label)
+            if self._children_ids(node.id) != old.get(node.id, []):
+                for gone in _descendants(tree_node):
+                    self._by_plan_id.pop(gone, None)
+                tree_node.remove_children()
+                self._add_children(tree_node, node.id, by_id, label)
+                redone.add(node.id)
+
+    def _add_children(
+        self, tree_node: TreeNode[str], node_id: str, by_id: dict[str, Node], label: Label
+    ) -> None:
+        kids = self._children_ids(node_id)
+        tree_node.allow_expand = bool(kids) or tree_node is self.root
+        if kids and node_id not in self._collapsed:
+            tree_node.expand()
+        for kid_id in kids:
+            kid = by_id[kid_id]
+            if self._children_ids(kid_id):
+                child = tree_node.add(label(kid), data=kid_id)
+            else:
+                child = tree_node.add_leaf(label(kid), data=kid_id)
+            self._by_plan_id[kid_id] = child
+            self._add_children(child, kid_id, by_id, label)
+
+    def _children_ids(self, node_id: str) -> list[str]:
+        return self._children.get(node_id, [])
 
     def select(self, node_id: str) -> None:
         """Put the cursor on a node, unfolding its ancestors so it can be seen."""
