@@ -37,6 +37,7 @@ class Terminal:
         self.env = dict(env or {})
         self.cwd = cwd
         self.socket = f"kp-e2e-{uuid.uuid4().hex}"
+        self.socket_path: Path | None = None
         self.started = False
 
     def tmux(self, *args: str) -> str:
@@ -74,13 +75,17 @@ class Terminal:
             self.command_line(argv),
         )  # fmt: skip
         self.started = True
+        self.socket_path = Path(self.tmux("display-message", "-p", "#{socket_path}").strip())
 
     def stop(self) -> None:
+        """End the server and everything in it, and remove its socket, which tmux leaves."""
         if self.started:
             self.started = False
             subprocess.run(
                 ["tmux", "-L", self.socket, "kill-server"], capture_output=True, check=False
             )
+            if self.socket_path is not None:
+                self.socket_path.unlink(missing_ok=True)
 
     def keys(self, *keys: str) -> None:
         """Send keys by tmux name: Enter, Escape, Tab, BTab, C-r, F1, J, ..."""
