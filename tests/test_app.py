@@ -286,8 +286,9 @@ async def test_the_palette_runs_an_action(demo_db: Path) -> None:
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
         rows = app.screen.rows
-        assert ("Edit", "u", "Undo") in rows
-        assert ("Edit", "ctrl+r", "Redo") in rows
+        keys = {(group, key): what for group, key, what in rows}
+        assert keys["Edit", "u"].startswith("undo the last edit")
+        assert keys["Edit", "^r"] == "redo what was undone"
 
 
 async def test_help_lists_every_key(demo_db: Path) -> None:
@@ -440,7 +441,8 @@ async def test_keys_from_the_config_remap_bindings(db_path: Path) -> None:
         await pilot.press("z")
         assert tactic.status == "todo"
         await pilot.press("question_mark")
-        assert ("Edit", "z", "Undo") in app.screen.rows  # type: ignore[attr-defined]
+        rows = app.screen.rows  # type: ignore[attr-defined]
+        assert any(row[:2] == ("Edit", "z") and row[2].startswith("undo") for row in rows)
 
 
 async def test_structural_edits_patch_the_tree_and_keep_the_rest(db_path: Path) -> None:

@@ -54,8 +54,8 @@ class KeyplanApp(App[int]):
     TITLE = "keyplan"
 
     BINDINGS = [
-        Binding("q", "quit", "Quit", id="app.quit"),
-        Binding("question_mark,f1", "help", "Help", id="app.help"),
+        Binding("q", "quit", "Quit", id="app.quit", tooltip="quit, once every edit is on disk"),
+        Binding("question_mark,f1", "help", "Help", id="app.help", tooltip="this list of keys"),
     ]
 
     def __init__(
@@ -65,7 +65,7 @@ class KeyplanApp(App[int]):
         self.repository = repository
         self.config = config or Config()
         self.workspace = Workspace(repository.load(), today or date.today(), self.config.checklist)
-        freeze_loaded_plans()
+        gc.freeze()  # see freeze_loaded_plans; nothing was frozen before, nothing to collect
         self.editor = PlanScreen()
         self.review: ReviewSession | None = None
         self._save_timer: Timer | None = None
@@ -336,8 +336,12 @@ class KeyplanApp(App[int]):
         ]
         for binding in self.all_bindings():
             assert binding.id is not None
-            keys = keymap.get(binding.id, binding.key).replace(",", " / ")
-            rows.append((HELP_GROUPS[binding.id.split(".")[0]], keys, binding.description))
+            keys = " / ".join(
+                self.get_key_display(Binding(key.strip(), binding.action))
+                for key in keymap.get(binding.id, binding.key).split(",")
+            )
+            what = binding.tooltip or binding.description
+            rows.append((HELP_GROUPS[binding.id.split(".")[0]], keys, what))
         rows.append(("App", "ctrl+p", "command palette: every action by name"))
         return rows
 
