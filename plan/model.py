@@ -11,7 +11,7 @@ nothing to load.
 
 from __future__ import annotations
 
-import secrets
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -26,8 +26,8 @@ APPROACHES: tuple[Approach, ...] = ("prove-best", "change-criteria", "segment", 
 
 
 def new_id() -> str:
-    """A fresh, stable node id."""
-    return secrets.token_hex(8)
+    """A fresh, stable node id (os.urandom: `secrets` would pull in hashlib at start-up)."""
+    return os.urandom(8).hex()
 
 
 def utc_now() -> str:

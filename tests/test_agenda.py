@@ -241,8 +241,7 @@ def test_review_notes_are_quoted_newest_first() -> None:
 def test_each_account_ends_with_three_empty_actions() -> None:
     text = export_agenda(demo_accounts(TODAY), TODAY)
     actions = (
-        "### Actions\n\nFill in during the meeting: what, who, by when.\n\n"
-        + "- [ ] &nbsp;\n" * 3
+        "### Actions\n\nFill in during the meeting: what, who, by when.\n\n" + "- [ ] &nbsp;\n" * 3
     )
     assert text.count(actions) == 6
     assert text.endswith(actions)

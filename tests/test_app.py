@@ -11,8 +11,9 @@ from textual.widgets import Checkbox, Input
 from plan.config import Config
 from plan.demo import demo_accounts
 from plan.errors import SaveError
-from plan.model import Account, Mission, Objective, Portfolio, Strategy, Tactic
+from plan.model import Account, Mission, Objective, Strategy, Tactic
 from store.repository import Repository
+from tests.helpers import load_db, write_db
 from tui.app import KeyplanApp, make_app
 from tui.screens.dialogs import Confirm
 from tui.screens.edit_form import EditForm
@@ -24,17 +25,6 @@ from widgets.plan_tree import PlanTree
 
 TODAY = date(2026, 11, 24)
 HOSTILE = ["[/]", "[bold]x", "[@click=app.quit]hi", "<script>", "# not a heading", "a\x1bb"]
-
-
-def write_db(path: Path, accounts: list[Account]) -> Path:
-    with Repository(path) as repository:
-        repository.save(Portfolio(accounts))
-    return path
-
-
-def saved(path: Path) -> Portfolio:
-    with Repository(path, write=False) as repository:
-        return repository.load()
 
 
 @pytest.fixture
@@ -106,7 +96,7 @@ async def test_build_a_whole_plan_from_the_keyboard(db_path: Path) -> None:
         assert isinstance(node, Tactic) and node.title == "Call the COO"
         await pilot.press("q")
     assert app.return_code == 0
-    account = saved(db_path).accounts[0]
+    account = load_db(db_path).accounts[0]
     assert account.mission.text == "Be their first call"
     assert account.mission.horizon_years == 5
     tactic = account.mission.objectives[0].strategies[0].tactics[0]
@@ -148,7 +138,7 @@ async def test_edit_undo_redo_through_the_keys(db_path: Path) -> None:
         assert [t.title for t in strategy.tactics] == ["Call the COO"]
         await pilot.press("q")
     assert (
-        saved(db_path).accounts[0].mission.objectives[0].strategies[0].tactics[0].status == "done"
+        load_db(db_path).accounts[0].mission.objectives[0].strategies[0].tactics[0].status == "done"
     )
 
 
@@ -358,7 +348,7 @@ async def test_a_failed_save_is_shown_and_retried(
         monkeypatch.setattr(app.repository, "write", real_write)
         await pilot.press("q")
     assert app.return_code == 0
-    tactic = saved(db_path).accounts[0].mission.objectives[0].strategies[0].tactics[0]
+    tactic = load_db(db_path).accounts[0].mission.objectives[0].strategies[0].tactics[0]
     assert tactic.status == "done"
 
 

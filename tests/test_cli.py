@@ -13,22 +13,12 @@ from pathlib import Path
 import pytest
 
 from plan.demo import demo_accounts
-from plan.model import Account, Mission, Objective, Portfolio, Strategy, Tactic
+from plan.model import Account, Mission, Objective, Strategy, Tactic
 from store.repository import Repository
+from tests.helpers import load_db, write_db
 from tui.cli import main
 
 TODAY = date.today()
-
-
-def write_db(path: Path, accounts: list[Account]) -> Path:
-    with Repository(path) as repository:
-        repository.save(Portfolio(accounts))
-    return path
-
-
-def load(path: Path) -> Portfolio:
-    with Repository(path, write=False) as repository:
-        return repository.load()
 
 
 def clean_plan(name: str = "Clean") -> Account:
@@ -131,7 +121,7 @@ def test_review_marks_an_account_reviewed_with_a_note(
         capsys, "review", "--db", str(demo_db), "Harvest Valley Foods", "--note", "Fix the mission"
     )
     assert code == 0
-    account = load(demo_db).by_name("Harvest Valley Foods")
+    account = load_db(demo_db).by_name("Harvest Valley Foods")
     assert account is not None and account.reviewed == TODAY
     assert account.review_notes[-1].text == "Fix the mission"
 
@@ -221,7 +211,7 @@ def test_demo_adds_the_demo_accounts_once(
 ) -> None:
     assert run(capsys, "demo", "--db", str(db_path), "--no-open")[0] == 0
     assert run(capsys, "demo", "--db", str(db_path), "--no-open")[0] == 0
-    assert len(load(db_path).accounts) == 6
+    assert len(load_db(db_path).accounts) == 6
 
 
 def test_the_database_defaults_to_keyplan_db_then_the_data_folder(

@@ -10,22 +10,11 @@ from pathlib import Path
 import pytest
 
 from plan.demo import demo_accounts
-from plan.model import Portfolio
 from store.repository import Repository
+from tests.helpers import load_db, write_db
 from tui.cli import main
 
 TODAY = date.today()
-
-
-def write_db(path: Path) -> Path:
-    with Repository(path) as repository:
-        repository.save(Portfolio(demo_accounts(TODAY)))
-    return path
-
-
-def load(path: Path) -> Portfolio:
-    with Repository(path, write=False) as repository:
-        return repository.load()
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -36,7 +25,7 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
 
 @pytest.fixture
 def demo_db(tmp_path: Path) -> Path:
-    return write_db(tmp_path / "plans.json")
+    return write_db(tmp_path / "plans.json", demo_accounts(TODAY))
 
 
 def test_export_then_import_reproduces_every_account(
@@ -51,7 +40,7 @@ def test_export_then_import_reproduces_every_account(
     monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(exported.encode())))
     code, out, _ = run(capsys, "import", "--db", str(other), "-")
     assert code == 0 and out.startswith("imported 6 account(s)")
-    assert load(other).accounts == load(demo_db).accounts
+    assert load_db(other).accounts == load_db(demo_db).accounts
     assert run(capsys, "export", "--db", str(other))[1] == exported
 
 
@@ -141,15 +130,15 @@ def test_import_of_an_existing_name_needs_replace_or_rename(
     assert demo_db.read_bytes() == before
     code, out, _ = run(capsys, "import", "--db", str(demo_db), str(plan), "--rename")
     assert code == 0 and out == "imported 1 account(s): Kestrel Freight & Logistics (2)\n"
-    names = [a.name for a in load(demo_db).accounts]
+    names = [a.name for a in load_db(demo_db).accounts]
     assert (
         names.count("Kestrel Freight & Logistics") == 1
         and "Kestrel Freight & Logistics (2)" in names
     )
     assert run(capsys, "import", "--db", str(demo_db), str(plan), "--replace")[0] == 0
-    kestrel = load(demo_db).by_name("Kestrel Freight & Logistics")
+    kestrel = load_db(demo_db).by_name("Kestrel Freight & Logistics")
     assert kestrel is not None and kestrel.owner == "New Owner"
-    assert [a.name for a in load(demo_db).accounts].index("Kestrel Freight & Logistics") == 1
+    assert [a.name for a in load_db(demo_db).accounts].index("Kestrel Freight & Logistics") == 1
 
 
 def test_import_into_a_database_open_in_the_app_is_refused(

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from plan.demo import demo_accounts
-from plan.model import Portfolio
 from store.repository import Repository
+from tests.helpers import write_db
 from tui.app import make_app
 from tui.screens.dialogs import Prompt
 from tui.screens.review import ReviewScreen
@@ -21,9 +21,7 @@ TODAY = date(2026, 11, 24)
 
 @pytest.fixture
 def demo_db(db_path: Path) -> Path:
-    with Repository(db_path) as repository:
-        repository.save(Portfolio(demo_accounts(TODAY)))
-    return db_path
+    return write_db(db_path, demo_accounts(TODAY))
 
 
 async def test_review_steps_through_the_queue_worst_first(demo_db: Path) -> None:

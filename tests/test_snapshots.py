@@ -9,8 +9,7 @@ import pytest
 from textual.widgets import Input, TextArea
 
 from plan.demo import demo_accounts
-from plan.model import Portfolio
-from store.repository import Repository
+from tests.helpers import write_db
 from tui.app import make_app
 
 TODAY = date(2026, 11, 24)
@@ -25,10 +24,7 @@ def no_cursor_blink(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def demo_db(tmp_path: Path) -> Path:
-    path = tmp_path / "plans.json"
-    with Repository(path) as repository:
-        repository.save(Portfolio(demo_accounts(TODAY)))
-    return path
+    return write_db(tmp_path / "plans.json", demo_accounts(TODAY))
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)])

@@ -137,24 +137,20 @@ class KeyplanApp(App[int]):
         self.schedule_save()
 
     def undo(self) -> None:
-        if not self.writable():
-            return
-        edit = self.workspace.undo()
-        if edit is None:
-            self.tell("nothing to undo")
-            return
-        self.after_edit(edit, undone=True)
-        self.tell(f"undid: {edit.label}")
+        self._replay(undone=True)
 
     def redo(self) -> None:
+        self._replay(undone=False)
+
+    def _replay(self, *, undone: bool) -> None:
         if not self.writable():
             return
-        edit = self.workspace.redo()
+        edit = self.workspace.undo() if undone else self.workspace.redo()
         if edit is None:
-            self.tell("nothing to redo")
+            self.tell("nothing to undo" if undone else "nothing to redo")
             return
-        self.after_edit(edit, undone=False)
-        self.tell(f"redid: {edit.label}")
+        self.after_edit(edit, undone=undone)
+        self.tell(f"{'undid' if undone else 'redid'}: {edit.label}")
 
     def mark_reviewed(self, account_id: str, note: str) -> bool:
         today = self.workspace.today

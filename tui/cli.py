@@ -11,8 +11,6 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from rich.cells import cell_len
-
 from plan.config import Config, load_config
 from plan.errors import KeyplanError, UnknownAccountError
 from plan.fields import clean_line, parse_date
@@ -120,6 +118,8 @@ def table(
 ) -> None:
     """Print rows as aligned columns (by terminal cells, so wide characters line up); the
     last column is not padded. `paint(column, padded_cell)` may colour a cell."""
+    from rich.cells import cell_len
+
     if not rows:
         return
     widths = [max(cell_len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]

@@ -10,6 +10,8 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from widgets.keys import LIST_MOVES
+
 
 @dataclass(frozen=True, slots=True)
 class AccountRow:
@@ -41,10 +43,7 @@ class AccountList(OptionList):
     """Lists accounts; moving the cursor shows an account, Enter opens its tree."""
 
     BINDINGS = [
-        Binding("j", "cursor_down", "Down", show=False),
-        Binding("k", "cursor_up", "Up", show=False),
-        Binding("g", "first", "First", show=False),
-        Binding("G", "last", "Last", show=False),
+        *LIST_MOVES,
         Binding("l", "select", "Open", show=False),
     ]
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rich.text import Text
-from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from plan.rules import TACTICS_AHEAD_MESSAGE, Checklist, Result
+from widgets.keys import LIST_MOVES
 
 MARKS = {"pass": ("✓", "green"), "fail": ("✗", "bold red"), "warn": ("!", "bold yellow")}
 
@@ -51,10 +51,7 @@ class ChecklistPane(OptionList):
     """Shows an account's checklist; Enter on a rule asks to jump to the node it names."""
 
     BINDINGS = [
-        Binding("j", "cursor_down", "Down", show=False),
-        Binding("k", "cursor_up", "Up", show=False),
-        Binding("g", "first", "First", show=False),
-        Binding("G", "last", "Last", show=False),
+        *LIST_MOVES,
     ]
 
     @dataclass
