@@ -372,3 +372,21 @@ def node_verdicts(checklist: Checklist) -> dict[str, list[str]]:
             for node_id in result.nodes:
                 verdicts.setdefault(node_id, []).append(result.rule)
     return verdicts
+
+
+def fix_field(rule: str, node: Node) -> str | None:
+    """The field of the node a rule names that, filled in, fixes it (None: no single field)."""
+    match rule:
+        case "M1":
+            return "text"
+        case "M2":
+            return "horizon_years"
+        case "O2":
+            return "metric" if not getattr(node, "metric", "").strip() else "target"
+        case "O3" | "T3" | "T4":
+            return "due"
+        case "S2":
+            return "why"
+        case "T2":
+            return "owner" if not getattr(node, "owner", "").strip() else "due"
+    return None

@@ -220,7 +220,8 @@ async def test_next_fix_jumps_and_fixing_it_raises_the_score(demo_db: Path) -> N
         before = app.workspace.checklist(account)
         assert before.next_fix is not None and before.next_fix.rule == "M2"
         assert app.editor.current_node() is account.mission
-        await pilot.press("e", "tab")
+        await pilot.press("e")
+        assert app.focused is not None and app.focused.id == "f-horizon_years", "the fix's field"
         await type_text(pilot, "5")
         await pilot.press("enter")
         after = app.workspace.checklist(account)

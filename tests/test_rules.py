@@ -368,3 +368,15 @@ def test_node_verdicts_map_each_failing_node_to_its_rules() -> None:
     plan = account(objective(strategies=[strategy(), bare]), reviewed=None)
     verdicts = node_verdicts(evaluate(plan, TODAY))
     assert verdicts == {bare.id: ["S2", "T1"], plan.id: ["R1"]}
+
+
+def test_fix_field_names_the_field_that_fixes_a_rule() -> None:
+    from plan.rules import fix_field
+
+    assert fix_field("M2", Mission("x")) == "horizon_years"
+    assert fix_field("O2", Objective("x")) == "metric"
+    assert fix_field("O2", Objective("x", metric="revenue")) == "target"
+    assert fix_field("S2", Strategy("x")) == "why"
+    assert fix_field("T2", Tactic("x")) == "owner"
+    assert fix_field("T2", Tactic("x", owner="Dana")) == "due"
+    assert fix_field("T1", Strategy("x")) is None

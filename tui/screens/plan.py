@@ -27,7 +27,7 @@ from plan.edits import (
 from plan.errors import ValidationError
 from plan.fields import FIELDS
 from plan.model import CHILD_KIND, Account, Node
-from plan.rules import node_verdicts
+from plan.rules import Result, fix_field, node_verdicts
 from tui.screens.dialogs import Confirm, Prompt
 from tui.screens.edit_form import EditForm
 from tui.screens.export import ExportDialog, ExportRequest
@@ -240,6 +240,7 @@ class PlanScreen(Screen[None]):
         self.account_id: str | None = None
         self.filter_text = ""
         self._adding: tuple[str, str, bool] | None = None  # (how, node id, below)
+        self._fix_field: tuple[str, str] | None = None  # (node id, field) of the last jump
 
     def compose(self) -> ComposeResult:
         yield Input(
@@ -392,21 +393,25 @@ class PlanScreen(Screen[None]):
 
     @on(ChecklistPane.RuleChosen)
     def rule_chosen(self, event: ChecklistPane.RuleChosen) -> None:
-        self.jump_to(event.result.nodes, event.result.message, event.result.status)
+        self.jump_to(event.result)
 
-    def jump_to(self, nodes: tuple[str, ...], message: str, status: str) -> None:
+    def jump_to(self, result: Result) -> None:
+        """Put the cursor on the node a rule names; `e` then opens the field that fixes it."""
         account = self.account
         if account is None:
             return
-        if status == "pass":
-            self.app.tell(f"passes: {message}")
+        if result.status == "pass":
+            self.app.tell(f"passes: {result.message}")
             return
-        node_id = next((n for n in nodes if account.find(n) is not None), None)
-        if node_id is None:
+        found = next((account.find(n) for n in result.nodes if account.find(n)), None)
+        if found is None:
             # The review rule names the account: the fix is a review, not a node.
-            self.app.tell(message, "warning")
+            self.app.tell(result.message, "warning")
             return
-        self.open_node(account.id, node_id)
+        node = found[0]
+        field = fix_field(result.rule, node)
+        self._fix_field = (node.id, field) if field else None
+        self.open_node(account.id, node.id)
 
     # --- Editing --------------------------------------------------------------------------
 
@@ -470,9 +475,13 @@ class PlanScreen(Screen[None]):
             return
         node = self.current_node()
         if node is not None:
-            self.edit_form(account, node, f"Edit {node.KIND}")
+            fix = self._fix_field
+            focus = fix[1] if fix is not None and fix[0] == node.id else None
+            self.edit_form(account, node, f"Edit {node.KIND}", focus)
 
-    def edit_form(self, account: Account, node: Node | None, title: str) -> None:
+    def edit_form(
+        self, account: Account, node: Node | None, title: str, focus: str | None = None
+    ) -> None:
         kind = "account" if node is None else node.KIND
         target: Any = account if node is None else node
         values = {spec.name: getattr(target, spec.name) for spec in FIELDS[kind]}
@@ -486,7 +495,7 @@ class PlanScreen(Screen[None]):
             if typed is not None:
                 self.app.run_edit(lambda: edit_fields(portfolio, account.id, node_id, typed))
 
-        self.app.push_screen(EditForm(title, kind, values, check), done)
+        self.app.push_screen(EditForm(title, kind, values, check, focus), done)
 
     def action_toggle_done(self) -> None:
         account, node = self.account, self.current_node()
@@ -584,7 +593,7 @@ class PlanScreen(Screen[None]):
             self.app.tell(f"{account.name}: every rule passes")
             return
         self.app.tell(f"next fix: {fix.rule} {fix.message}")
-        self.jump_to(fix.nodes, fix.message, fix.status)
+        self.jump_to(fix)
 
     # --- Filter ---------------------------------------------------------------------------
 
