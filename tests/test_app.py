@@ -6,6 +6,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from textual import events
 from textual.widgets import Checkbox, Input
 
 from plan.config import Config
@@ -454,3 +455,37 @@ async def test_structural_edits_patch_the_tree_and_keep_the_rest(db_path: Path) 
         shown = [(n.data, n.parent.data if n.parent else None) for n in _walk(tree.root)]
         model = [(n.id, p.id if p else None) for n, p in app.editor.account.walk()]  # type: ignore[union-attr]
         assert shown == model
+
+
+def burst(app: KeyplanApp, *keys: str) -> None:
+    """Keys arriving in one burst, as over a laggy SSH link: all queued before any is handled."""
+    characters = {"enter": "\r", "space": " "}
+    for key in keys:
+        app.post_message(events.Key(key, characters.get(key, key if len(key) == 1 else None)))
+
+
+async def test_keys_typed_ahead_go_to_the_form_they_open(demo_db: Path) -> None:
+    app = make_app(demo_db, today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter", "j", "j", "j")
+        tactic = app.editor.current_node()
+        assert isinstance(tactic, Tactic)
+        burst(app, "e", "ctrl+u", *"Call", "space", *"COO", "enter")
+        await pilot.pause(0.5)
+        await pilot.pause()
+        assert tactic.title == "Call COO"
+        assert not isinstance(app.screen, EditForm)
+
+
+async def test_keys_typed_ahead_follow_the_focus_they_move(demo_db: Path) -> None:
+    app = make_app(demo_db, today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        burst(app, "enter", "j", "j")
+        await pilot.pause(0.5)
+        await pilot.pause()
+        assert app.focused is app.query_one(PlanTree)
+        assert app.editor.account is app.portfolio.accounts[0], "j moved the tree, not the list"
+        assert (
+            app.editor.current_node()
+            is app.portfolio.accounts[0].mission.objectives[0].strategies[0]
+        )

@@ -484,12 +484,6 @@ def test_review_mode_keys_work_through_tmux(launch: Launch, demo_db: Path) -> No
     assert "Checked on the call" not in notes  # marked, then undone
 
 
-@pytest.mark.xfail(
-    reason="keys typed ahead are lost: e, ctrl+u, a title and Enter arriving together (as "
-    "over a laggy link) open the form but leave the title unchanged, because the keys after "
-    "e reach the app before the form's title field has focus",
-    strict=True,
-)
 def test_keys_typed_ahead_over_a_laggy_link_are_not_lost(launch: Launch, demo_db: Path) -> None:
     terminal = launch("--db", str(demo_db))
     open_first_tactic(terminal)

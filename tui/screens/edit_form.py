@@ -65,6 +65,9 @@ class EditForm(ModalScreen[dict[str, Any] | None]):
                         format_value(spec, value),
                         placeholder=PLACEHOLDERS.get(spec.type, ""),
                         id=f"f-{spec.name}",
+                        # Typed-ahead keys must edit what is there, not a selection that
+                        # lands between them; ctrl+u clears a field.
+                        select_on_focus=False,
                     )
             yield Label("", id="form-error")
             with Horizontal(classes="buttons"):
