@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Any
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, Static
@@ -28,6 +27,7 @@ from plan.errors import ValidationError
 from plan.fields import FIELDS
 from plan.model import CHILD_KIND, Account, Node
 from plan.rules import Result, fix_field, node_verdicts
+from tui.keys import EDITOR_BINDINGS
 from tui.screens.dialogs import Confirm, Prompt
 from tui.screens.edit_form import EditForm
 from tui.screens.export import ExportDialog, ExportRequest
@@ -60,176 +60,7 @@ def slug(name: str) -> str:
 class PlanScreen(Screen[None]):
     """Edits the plans; the app holds the data, applies edits and saves them."""
 
-    BINDINGS = [
-        Binding(
-            "a",
-            "add_child",
-            "Add",
-            id="edit.add_child",
-            tooltip=(
-                "add a child of the right kind: an objective under the mission, a strategy under "
-                "an objective, a tactic under a strategy"
-            ),
-        ),
-        Binding(
-            "o",
-            "add_sibling(True)",
-            "Sibling",
-            id="edit.add_below",
-            show=False,
-            tooltip="add a sibling below",
-        ),
-        Binding(
-            "O",
-            "add_sibling(False)",
-            "Sibling above",
-            id="edit.add_above",
-            show=False,
-            tooltip="add a sibling above",
-        ),
-        Binding(
-            "e",
-            "edit",
-            "Edit",
-            id="edit.edit",
-            tooltip="edit the node (in the accounts pane: the account) in a form",
-        ),
-        Binding(
-            "d",
-            "toggle_done",
-            "Done",
-            id="edit.toggle_done",
-            show=False,
-            tooltip="mark a tactic done, or open it again",
-        ),
-        Binding(
-            "D,delete",
-            "delete",
-            "Delete",
-            id="edit.delete",
-            show=False,
-            tooltip="delete the node and everything below it (asks first)",
-        ),
-        Binding(
-            "J",
-            "move(1)",
-            "Move down",
-            id="edit.move_down",
-            show=False,
-            tooltip="move the node down (at the edge, into the next parent)",
-        ),
-        Binding(
-            "K",
-            "move(-1)",
-            "Move up",
-            id="edit.move_up",
-            show=False,
-            tooltip="move the node up (at the edge, into the previous parent)",
-        ),
-        Binding(
-            "u",
-            "undo",
-            "Undo",
-            id="edit.undo",
-            tooltip="undo the last edit: every edit, deletes and account changes too",
-        ),
-        Binding(
-            "ctrl+r", "redo", "Redo", id="edit.redo", show=False, tooltip="redo what was undone"
-        ),
-        Binding(
-            "n",
-            "new_account",
-            "New account",
-            id="account.new",
-            show=False,
-            tooltip="add a new account; its plan starts with an empty mission",
-        ),
-        Binding(
-            "r",
-            "rename_account",
-            "Rename account",
-            id="account.rename",
-            show=False,
-            tooltip="rename the account",
-        ),
-        Binding(
-            "A",
-            "archive_account",
-            "Archive",
-            id="account.archive",
-            show=False,
-            tooltip="archive the account, or bring it back",
-        ),
-        Binding(
-            "slash",
-            "filter",
-            "Filter",
-            id="app.filter",
-            tooltip="filter accounts and nodes as you type",
-        ),
-        Binding(
-            "f",
-            "next_fix",
-            "Next fix",
-            id="check.next_fix",
-            tooltip="jump to the next thing to fix: the first rule that fails",
-        ),
-        Binding(
-            "X",
-            "export",
-            "Export",
-            id="app.export",
-            show=False,
-            tooltip="export the account (or every account) as Markdown meeting notes",
-        ),
-        Binding(
-            "R",
-            "app.review",
-            "Review",
-            id="app.review",
-            tooltip="review the plans one by one, worst first",
-        ),
-        Binding(
-            "escape",
-            "back",
-            "Back",
-            id="app.back",
-            show=False,
-            tooltip="drop a new title, clear the filter, or go back to the review",
-        ),
-        Binding(
-            "1",
-            "fold(1)",
-            "Fold to mission",
-            id="fold.1",
-            show=False,
-            tooltip="show the mission only",
-        ),
-        Binding(
-            "2",
-            "fold(2)",
-            "Fold to objectives",
-            id="fold.2",
-            show=False,
-            tooltip="show the mission and its objectives",
-        ),
-        Binding(
-            "3",
-            "fold(3)",
-            "Fold to strategies",
-            id="fold.3",
-            show=False,
-            tooltip="show objectives and strategies",
-        ),
-        Binding(
-            "4",
-            "fold(4)",
-            "Unfold all",
-            id="fold.4",
-            show=False,
-            tooltip="show everything, tactics included",
-        ),
-    ]
+    BINDINGS = EDITOR_BINDINGS
 
     AUTO_FOCUS = "#accounts"
 
