@@ -107,7 +107,15 @@ class KeyplanApp(App[int]):
         await super().on_event(event)
         # A key no widget binds bubbles up, one queue at a time, to the screen's bindings.
         chain = [node for node in target.ancestors_with_self if isinstance(node, Widget)]
-        self._drain(chain)
+        self.call_after_refresh(self._after_key, chain)
+
+    def _after_key(self, chain: list[Widget]) -> None:
+        # Typed at a person's pace, the next key comes after this point: nothing to wait for.
+        # Only a burst (keys held meanwhile) pays for following the key to its end.
+        if self._held_keys:
+            self._drain(chain)
+        else:
+            self._key_in_flight = False
 
     def _drain(self, chain: list[Widget]) -> None:
         if chain:
