@@ -489,3 +489,15 @@ async def test_keys_typed_ahead_follow_the_focus_they_move(demo_db: Path) -> Non
             app.editor.current_node()
             is app.portfolio.accounts[0].mission.objectives[0].strategies[0]
         )
+
+
+async def test_a_burst_through_screens_that_close_never_holds_keys_back(demo_db: Path) -> None:
+    app = make_app(demo_db, today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        burst(app, "question_mark", "escape", "question_mark", "escape", "question_mark")
+        await pilot.pause(1.0)
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        assert not isinstance(app.screen, HelpScreen)
+        await pilot.press("f1")
+        assert isinstance(app.screen, HelpScreen)

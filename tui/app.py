@@ -19,7 +19,6 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
-from textual.widget import Widget
 
 from plan.config import Config
 from plan.edits import Edit, mark_reviewed
@@ -31,6 +30,7 @@ from tui.screens.dialogs import Confirm
 from tui.screens.help import HelpScreen
 from tui.screens.plan import MIN_SIZE, PlanScreen
 from tui.screens.review import ReviewScreen, ReviewSession
+from tui.typeahead import TypeAhead
 
 if TYPE_CHECKING:  # the store is imported at run time by make_app only
     from store.repository import Repository, Snapshot
@@ -38,7 +38,6 @@ if TYPE_CHECKING:  # the store is imported at run time by make_app only
 SAVE_DELAY = 0.3
 RETRY_DELAY = 5.0
 DISK_CHECK_INTERVAL = 2.0
-FOCUS_WAIT_FRAMES = 5
 HELP_GROUPS = {
     "app": "App",
     "edit": "Edit",
@@ -75,8 +74,7 @@ class KeyplanApp(App[int]):
         self._save_again = False
         self._save_error: str | None = None
         self._disk_warned = False
-        self._key_in_flight = False
-        self._held_keys: list[events.Key] = []
+        self.type_ahead = TypeAhead(self, route=super().on_event)
         if self.config.keys:
             self.set_keymap(dict(self.config.keys))
 
@@ -87,63 +85,10 @@ class KeyplanApp(App[int]):
         self.set_interval(DISK_CHECK_INTERVAL, self.check_disk)
 
     async def on_event(self, event: events.Event) -> None:
-        """Route typed-ahead keys one at a time, each once the one before has done its work.
-
-        Over a laggy SSH link keys arrive in a burst. Textual routes each to whatever has focus
-        when it reads it, so the title typed after `e` would reach the tree, as commands,
-        before the form that should get it has opened and taken focus. While a key is being
-        handled the next ones wait here, in order, and go on after the screen has refreshed.
-        """
-        if not isinstance(event, events.Key) or event.is_forwarded:
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            await self.type_ahead.receive(event)  # keys typed ahead go one at a time
+        else:
             await super().on_event(event)
-        elif self._key_in_flight or self._held_keys:
-            self._held_keys.append(event)
-        else:
-            await self._route_key(event)
-
-    async def _route_key(self, event: events.Key) -> None:
-        self._key_in_flight = True
-        target = self.focused or self.screen
-        await super().on_event(event)
-        # A key no widget binds bubbles up, one queue at a time, to the screen's bindings.
-        chain = [node for node in target.ancestors_with_self if isinstance(node, Widget)]
-        self.call_after_refresh(self._after_key, chain)
-
-    def _after_key(self, chain: list[Widget]) -> None:
-        # Typed at a person's pace, the next key comes after this point: nothing to wait for.
-        # Only a burst (keys held meanwhile) pays for following the key to its end.
-        if self._held_keys:
-            self._drain(chain)
-        else:
-            self._key_in_flight = False
-
-    def _drain(self, chain: list[Widget]) -> None:
-        if chain:
-            if chain[0].call_later(self._drain, chain[1:]):
-                return
-            self._drain(chain[1:])
-        else:
-            self.call_after_refresh(self._key_handled, FOCUS_WAIT_FRAMES)
-
-    def _key_handled(self, frames_left: int) -> None:
-        # A screen the key opened takes focus a frame or two later: wait for that (a few
-        # frames at most; some screens have nothing to focus). Focus moves by a callback on
-        # the app's queue, so go round that queue once, then let the focused widget handle
-        # what it was sent meanwhile (its Focus event) before the next key goes.
-        if self.focused is None and frames_left > 0:
-            self.call_after_refresh(self._key_handled, frames_left - 1)
-        else:
-            self.call_later(self._release_to_focused)
-
-    def _release_to_focused(self) -> None:
-        focused = self.focused
-        if focused is None or not focused.call_later(self._key_done):
-            self.call_later(self._key_done)
-
-    async def _key_done(self) -> None:
-        self._key_in_flight = False
-        if self._held_keys:
-            await self._route_key(self._held_keys.pop(0))
 
     def on_resize(self, event: events.Resize) -> None:
         small = event.size.width < MIN_SIZE[0] or event.size.height < MIN_SIZE[1]
