@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from markdown_it import MarkdownIt
 
-from plan.config import ChecklistConfig
+from plan.config import RULE_IDS, ChecklistConfig
 from plan.demo import demo_accounts
 from plan.escape import escape_inline, escape_tactic_owner, escape_tactic_title
 from plan.markdown import export_markdown
@@ -170,20 +170,7 @@ def test_checklist_lists_every_rule_with_its_mark_id_and_message() -> None:
     text = export_markdown([harvest], TODAY)
     checklist = text[text.index("## Checklist") :]
     items = re.findall(r"^- (\S) (\w\d) ", checklist, flags=re.MULTILINE)
-    assert [rule for _, rule in items] == [
-        "M1",
-        "M2",
-        "O1",
-        "O2",
-        "O3",
-        "S1",
-        "S2",
-        "T1",
-        "T2",
-        "T3",
-        "T4",
-        "R1",
-    ]
+    assert [rule for _, rule in items] == list(RULE_IDS)
     assert dict((rule, mark) for mark, rule in items) == {
         **dict.fromkeys(["M1", "O1", "S1", "T1", "T4"], "✓"),
         **dict.fromkeys(["M2", "O2", "O3", "S2", "T2", "T3"], "✗"),
