@@ -7,11 +7,12 @@ from pathlib import Path
 
 import pytest
 from textual import events
-from textual.widgets import Checkbox, Input
+from textual.widgets import Checkbox, Input, Select
 
 from plan.config import Config
 from plan.demo import demo_accounts
 from plan.errors import SaveError
+from plan.fields import FIELDS
 from plan.model import Account, Mission, Objective, Strategy, Tactic
 from store.repository import Repository
 from tests.helpers import load_db, write_db
@@ -501,3 +502,49 @@ async def test_a_burst_through_screens_that_close_never_holds_keys_back(demo_db:
         assert not isinstance(app.screen, HelpScreen)
         await pilot.press("f1")
         assert isinstance(app.screen, HelpScreen)
+
+
+@pytest.mark.parametrize("kind", ["mission", "objective", "strategy", "tactic", "account"])
+async def test_the_form_opens_and_saves_for_every_kind(db_path: Path, kind: str) -> None:
+    account = small_plan()
+    strategy = account.mission.objectives[0].strategies[0]
+    strategy.approach = None  # a choice left empty must open as empty, not crash
+    app = make_app(write_db(db_path, [account]), today=TODAY)
+    node = {
+        "mission": account.mission,
+        "objective": account.mission.objectives[0],
+        "strategy": strategy,
+        "tactic": strategy.tactics[0],
+    }.get(kind)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter")
+        if node is None:
+            app.query_one(AccountList).focus()
+        else:
+            app.query_one(PlanTree).select(node.id)
+        await pilot.press("e")
+        form = app.screen
+        assert isinstance(form, EditForm)
+        values = form.typed_values()
+        assert set(values) == {spec.name for spec in FIELDS[kind]}
+        await pilot.press("escape")
+        assert not isinstance(app.screen, EditForm)
+
+
+async def test_a_strategy_gets_its_why_and_approach_from_the_form(db_path: Path) -> None:
+    account = small_plan()
+    strategy = account.mission.objectives[0].strategies[0]
+    strategy.why, strategy.approach = "", None
+    app = make_app(write_db(db_path, [account]), today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter")
+        app.query_one(PlanTree).select(strategy.id)
+        await pilot.press("e")
+        form = app.screen
+        assert isinstance(form, EditForm)
+        form.query_one("#f-why", Input).value = "Their COO owns uptime"
+        form.query_one("#f-approach", Select).value = "change-criteria"
+        await pilot.press("f2")
+        saved_strategy = app.editor.account.mission.objectives[0].strategies[0]  # type: ignore[union-attr]
+        assert saved_strategy.why == "Their COO owns uptime"
+        assert saved_strategy.approach == "change-criteria"

@@ -56,7 +56,7 @@ class EditForm(ModalScreen[dict[str, Any] | None]):
                 elif spec.type == "choice":
                     yield Select(
                         [(choice, choice) for choice in spec.choices],
-                        value=value if value else Select.BLANK,
+                        value=value if value else Select.NULL,
                         allow_blank=not spec.required,
                         id=f"f-{spec.name}",
                     )
@@ -85,7 +85,7 @@ class EditForm(ModalScreen[dict[str, Any] | None]):
             if isinstance(widget, TextArea):
                 values[spec.name] = widget.text
             elif isinstance(widget, Select):
-                values[spec.name] = None if widget.is_blank() else widget.value
+                values[spec.name] = None if widget.value is Select.NULL else widget.value
             else:
                 values[spec.name] = widget.value  # type: ignore[attr-defined]
         return values
