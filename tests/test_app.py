@@ -21,6 +21,7 @@ from tui.screens.dialogs import Confirm
 from tui.screens.edit_form import EditForm
 from tui.screens.export import ExportDialog
 from tui.screens.help import HelpScreen
+from tui.screens.review import ReviewScreen
 from widgets.account_list import AccountList
 from widgets.checklist import ChecklistPane
 from widgets.plan_tree import PlanTree
@@ -391,6 +392,7 @@ async def test_a_small_window_asks_to_be_larger_and_recovers(demo_db: Path) -> N
         await pilot.pause()
         assert not app.has_class("-too-small")
         assert app.query_one("#panes").display
+        assert app.focused is app.query_one(AccountList), "focus comes back"
         await pilot.press("q")
     assert app.return_code == 0
 
@@ -548,3 +550,35 @@ async def test_a_strategy_gets_its_why_and_approach_from_the_form(db_path: Path)
         saved_strategy = app.editor.account.mission.objectives[0].strategies[0]  # type: ignore[union-attr]
         assert saved_strategy.why == "Their COO owns uptime"
         assert saved_strategy.approach == "change-criteria"
+
+
+async def test_escape_in_the_filter_gives_focus_back_to_the_pane(demo_db: Path) -> None:
+    app = make_app(demo_db, today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter", "slash", "x", "escape")
+        assert app.focused is app.query_one(PlanTree)
+
+
+async def test_escape_goes_back_to_the_review_only_after_a_jump_from_it(demo_db: Path) -> None:
+    app = make_app(demo_db, today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("R", "escape")
+        assert app.screen is app.editor
+        await pilot.press("escape")
+        assert app.screen is app.editor, "left on purpose: Escape stays in the editor"
+        await pilot.press("R", "enter")  # jump to the next fix
+        assert app.screen is app.editor
+        await pilot.press("escape")
+        assert isinstance(app.screen, ReviewScreen)
+
+
+async def test_a_refused_value_shows_its_reason_in_an_80x24_form(db_path: Path) -> None:
+    app = make_app(write_db(db_path, [small_plan()]), today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter", "j", "e")
+        form = app.screen
+        form.query_one("#f-due", Input).value = "2026-13-45"  # type: ignore[union-attr]
+        await pilot.press("enter")
+        error = form.query_one("#form-error")
+        assert "bad date" in str(error.render())
+        assert error.region.y < 24 and error.region.height > 0, "visible on screen"

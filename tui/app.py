@@ -19,6 +19,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
+from textual.widget import Widget
 
 from plan.config import Config
 from plan.edits import Edit, mark_reviewed
@@ -75,6 +76,7 @@ class KeyplanApp(App[int]):
         self._save_error: str | None = None
         self._disk_warned = False
         self.type_ahead = TypeAhead(self, route=super().on_event)
+        self._focus_before_small: Widget | None = None
         if self.config.keys:
             self.set_keymap(dict(self.config.keys))
 
@@ -92,7 +94,18 @@ class KeyplanApp(App[int]):
 
     def on_resize(self, event: events.Resize) -> None:
         small = event.size.width < MIN_SIZE[0] or event.size.height < MIN_SIZE[1]
+        if small == self.has_class("-too-small"):
+            return
+        if small:
+            self._focus_before_small = self.focused
         self.set_class(small, "-too-small")
+        if not small:
+            # Hidden panes lose focus; give it back to where it was, so keys work at once.
+            before = self._focus_before_small
+            if before is not None and before.is_mounted:
+                before.focus()
+            elif self.focused is None:
+                self.screen.focus_next()
 
     def on_unmount(self) -> None:
         self.repository.close()

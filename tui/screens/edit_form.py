@@ -48,6 +48,8 @@ class EditForm(ModalScreen[dict[str, Any] | None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog form"):
             yield Label(Text(self.title_text, style="bold"))
+            # At the top, so a refusal is seen even when the form scrolls at 80x24.
+            yield Label("", id="form-error")
             for spec in self.specs:
                 yield Label(Text(spec.label), classes="field-label")
                 value = self.values.get(spec.name)
@@ -69,7 +71,6 @@ class EditForm(ModalScreen[dict[str, Any] | None]):
                         # lands between them; ctrl+u clears a field.
                         select_on_focus=False,
                     )
-            yield Label("", id="form-error")
             with Horizontal(classes="buttons"):
                 yield Button("Save (Enter)", id="save", variant="primary")
                 yield Button("Cancel (Esc)", id="cancel")
@@ -96,6 +97,7 @@ class EditForm(ModalScreen[dict[str, Any] | None]):
             self.check(values)
         except ValidationError as error:
             self.query_one("#form-error", Label).update(Text(f"✗ {error}", style="bold red"))
+            self.query_one(VerticalScroll).scroll_home(animate=False)
             return
         self.dismiss(values)
 

@@ -10,6 +10,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Footer, Input, Label, Static
 
 from plan.edits import (
@@ -72,6 +73,7 @@ class PlanScreen(Screen[None]):
         self.filter_text = ""
         self._adding: tuple[str, str, bool] | None = None  # (how, node id, below)
         self._fix_field: tuple[str, str] | None = None  # (node id, field) of the last jump
+        self._focus_before_filter: Widget | None = None
 
     def compose(self) -> ComposeResult:
         yield Input(
@@ -429,8 +431,11 @@ class PlanScreen(Screen[None]):
     # --- Filter ---------------------------------------------------------------------------
 
     def action_filter(self) -> None:
+        filter_input = self.query_one("#filter", Input)
+        if self.focused is not filter_input:
+            self._focus_before_filter = self.focused
         self.set_class(True, "-filtering")
-        self.query_one("#filter", Input).focus()
+        filter_input.focus()
 
     @on(Input.Changed, "#filter")
     def filter_changed(self, event: Input.Changed) -> None:
@@ -460,8 +465,8 @@ class PlanScreen(Screen[None]):
             self.stop_adding()
         elif self.focused is self.query_one("#filter", Input) or self.filter_text:
             self.clear_filter()
-            self.query_one(AccountList).focus()
-        elif self.app.review is not None:
+            (self._focus_before_filter or self.query_one(AccountList)).focus()
+        elif self.app.review is not None and self.app.review.jumped:
             self.app.action_review()
 
     # --- Export ---------------------------------------------------------------------------

@@ -30,6 +30,7 @@ class ReviewSession:
     queue: list[str] = field(default_factory=list)
     position: int = 0
     query: str = ""
+    jumped: bool = False  # left for the editor to fix a rule: Escape there comes back
 
     @property
     def current(self) -> str | None:
@@ -69,6 +70,7 @@ class ReviewScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.session.jumped = False
         self.query_one("#review-tree").border_title = "Plan: objectives and strategies"
         self.query_one("#review-checklist").border_title = "Checklist"
         filter_input = self.query_one("#review-filter", Input)
@@ -127,7 +129,12 @@ class ReviewScreen(Screen[None]):
         header.append(" · last reviewed ")
         header.append(account.reviewed.isoformat() if account.reviewed else "never")
         if account.reviewed:
-            header.append(f" · {len(changed)} node(s) changed since (•new)")
+            count = len(changed)
+            header.append(
+                f" · {count} change{'s' if count != 1 else ''} since, marked •new"
+                if count
+                else " · nothing changed since"
+            )
         if account.review_notes:
             last = account.review_notes[-1]
             header.append(f"\nlast note {last.on.isoformat()}: ", style="dim")
@@ -217,9 +224,11 @@ class ReviewScreen(Screen[None]):
         if account.find(result.nodes[0]) is None:
             self.app.tell(result.message, "warning")
             return
+        self.session.jumped = True
         self.app.pop_screen()
         self.app.editor.open_node(account.id, result.nodes[0])
         self.app.tell("fixing from the review: R or Escape goes back to the queue")
 
     def on_screen_resume(self) -> None:
+        self.session.jumped = False
         self.show_account()
