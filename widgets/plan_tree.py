@@ -45,10 +45,15 @@ def node_facts(node: Node) -> str:
 
 
 def node_label(node: Node, failing: Collection[str] = (), changed: bool = False) -> Text:
-    """One tree line: the level, the title as typed, the facts, and the rules it fails."""
+    """One tree line: the level, the rules it fails (first, so a narrow pane still shows
+    them), the title as typed, then the key facts."""
     label = Text(no_wrap=True, overflow="ellipsis")
     label.append(LEVEL_TAGS[node.KIND], style="bold")
     label.append(" ")
+    if failing:
+        label.append(f"✗{','.join(failing)} ", style="bold red")
+    if changed:
+        label.append("•new ", style="bold cyan")
     if isinstance(node, Tactic):
         label.append(STATUS_MARKS[node.status] + " ")
     title = node.title or ("(no mission yet: press e)" if node.KIND == "mission" else "(untitled)")
@@ -57,10 +62,6 @@ def node_label(node: Node, failing: Collection[str] = (), changed: bool = False)
     facts = node_facts(node)
     if facts:
         label.append(f"  {facts}", style="dim")
-    if changed:
-        label.append("  •new", style="bold cyan")
-    if failing:
-        label.append(f"  ✗ {' '.join(failing)}", style="bold red")
     return label
 
 
