@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -66,6 +65,8 @@ def load_config(path: Path) -> Config:
 
 def parse_config(text: str, source: str = "config.toml") -> Config:
     """The config written in this TOML text; ConfigError names what is wrong and where."""
+    import tomllib  # only when there is a config file: most runs have none
+
     try:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:

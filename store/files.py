@@ -6,7 +6,6 @@ import contextlib
 import errno
 import os
 import stat
-import tempfile
 from pathlib import Path
 
 NEW_FILE_MODE = 0o600
@@ -29,6 +28,8 @@ def atomic_write_bytes(path: Path, data: bytes, *, mode: int | None = None) -> o
         new_mode = stat.S_IMODE(os.stat(target).st_mode)
     except FileNotFoundError:
         new_mode = NEW_FILE_MODE if mode is None else mode
+    import tempfile  # writes only: reading commands do not pay for importing it
+
     fd, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     replaced = False
     try:

@@ -6,6 +6,7 @@ import random
 import select
 import signal
 import stat
+import tempfile
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -279,7 +280,7 @@ def test_migration_is_not_written_when_the_backup_fails(
     def refuse(*args: object, **options: object) -> None:
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(store.files.tempfile, "mkstemp", refuse)
+    monkeypatch.setattr(tempfile, "mkstemp", refuse)
     with pytest.raises(SaveError, match=r"plans\.json\.v0\.bak: cannot write the backup"):
         Repository(db)
     assert db.read_bytes() == old
@@ -335,7 +336,7 @@ def test_unwritable_folder_is_a_one_line_save_error(
         def refuse(*args: object, **options: object) -> None:
             raise PermissionError(13, "Permission denied", str(db.parent))
 
-        monkeypatch.setattr(store.files.tempfile, "mkstemp", refuse)
+        monkeypatch.setattr(tempfile, "mkstemp", refuse)
         portfolio.accounts[0].name = "Not saved"
         with pytest.raises(SaveError) as raised:
             repository.save(portfolio)
