@@ -54,6 +54,10 @@ class Workspace:
         dirty, self.dirty = self.dirty, set()
         return dirty
 
+    def put_back(self, account_ids: set[str] | frozenset[str]) -> None:
+        """Mark accounts unsaved again: a save that took them failed, and will be retried."""
+        self.dirty |= account_ids
+
     def replace(self, portfolio: Portfolio) -> None:
         """Start over on freshly loaded plans (after a reload): no history, nothing unsaved."""
         self.portfolio = portfolio

@@ -255,7 +255,7 @@ class KeyplanApp(App[int]):
                 self.schedule_save()
         else:
             # Nothing is lost: the accounts are marked unsaved again and saved on the next try.
-            self.workspace.dirty |= event.accounts
+            self.workspace.put_back(event.accounts)
             self._save_error = str(event.error)
             if isinstance(event.error, StaleFileError):
                 self.offer_reload(str(event.error))
@@ -316,7 +316,7 @@ class KeyplanApp(App[int]):
         try:
             self.repository.save(self.portfolio, changed)
         except KeyplanError as error:
-            self.workspace.dirty |= changed
+            self.workspace.put_back(changed)
             self._save_error = str(error)
             self.editor.show_status()
 
