@@ -7,10 +7,18 @@ changed and rebuilds when the structure changed, keeping each node's fold state 
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterator
-from functools import partial
+from difflib import SequenceMatcher
+from functools import lru_cache, partial
+from typing import Self
 
+from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding
+from textual.cache import LRUCache
+from textual.geometry import Size
+from textual.reactive import Reactive
+from textual.strip import Strip
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
@@ -47,19 +55,28 @@ def node_facts(node: Node) -> str:
 def node_label(node: Node, failing: Collection[str] = (), changed: bool = False) -> Text:
     """One tree line: the level, the rules it fails (first, so a narrow pane still shows
     them), the title as typed, then the key facts."""
+    status = node.status if isinstance(node, Tactic) else None
+    return _label(node.KIND, node.title, node_facts(node), status, tuple(failing), changed)
+
+
+@lru_cache(maxsize=4096)
+def _label(
+    kind: str, title: str, facts: str, status: str | None, failing: tuple[str, ...], changed: bool
+) -> Text:
+    # Remembered by what it shows: every edit asks again for the label of every node in the
+    # account, and most come out as they were. (The tree copies a label it is given.)
     label = Text(no_wrap=True, overflow="ellipsis")
-    label.append(LEVEL_TAGS[node.KIND], style="bold")
+    label.append(LEVEL_TAGS[kind], style="bold")
     label.append(" ")
     if failing:
         label.append(f"✗{','.join(failing)} ", style="bold red")
     if changed:
         label.append("•new ", style="bold cyan")
-    if isinstance(node, Tactic):
-        label.append(STATUS_MARKS[node.status] + " ")
-    title = node.title or ("(no mission yet: press e)" if node.KIND == "mission" else "(untitled)")
-    done = isinstance(node, Tactic) and node.status in ("done", "dropped")
-    label.append(title, style="dim strike" if done else ("italic dim" if not node.title else ""))
-    facts = node_facts(node)
+    if status is not None:
+        label.append(STATUS_MARKS[status] + " ")
+    shown = title or ("(no mission yet: press e)" if kind == "mission" else "(untitled)")
+    done = status in ("done", "dropped")
+    label.append(shown, style="dim strike" if done else ("italic dim" if not title else ""))
     if facts:
         label.append(f"  {facts}", style="dim")
     return label
@@ -80,11 +97,11 @@ def _children_of(nodes: list[tuple[Node, Node | None]]) -> dict[str, list[str]]:
     return children
 
 
-def _descendants(tree_node: TreeNode[str]) -> Iterator[str]:
+def _subtree(tree_node: TreeNode[str]) -> Iterator[TreeNode[str]]:
+    """The tree node's descendants, depth first."""
     for child in tree_node.children:
-        if child.data:
-            yield child.data
-        yield from _descendants(child)
+        yield child
+        yield from _subtree(child)
 
 
 class PlanTree(Tree[str]):
@@ -99,6 +116,11 @@ class PlanTree(Tree[str]):
         Binding("G", "scroll_end", "Last", show=False),
     ]
 
+    # The tree's box is set by its pane, never by its lines, so a change of lines needs a
+    # repaint and new scrollbars, not a layout of the whole screen. (A layout also repaints
+    # every pane's scrollbar, and that repaint takes another frame.)
+    virtual_size = Reactive(Size(0, 0), layout=False)
+
     def __init__(self, **kwargs: object) -> None:
         super().__init__("", **kwargs)  # type: ignore[arg-type]
         self.auto_expand = False
@@ -106,6 +128,80 @@ class PlanTree(Tree[str]):
         self._children: dict[str, list[str]] = {}  # shown node id -> its shown children
         self._by_plan_id: dict[str, TreeNode[str]] = {}
         self._collapsed: set[str] = set()
+        self._lines_shown: LRUCache[tuple[object, ...], tuple[int, Strip]] = LRUCache(1024)
+        self._label_widths: LRUCache[tuple[int, int], int] = LRUCache(4096)
+
+    def watch_virtual_size(self, size: Size) -> None:
+        self._scroll_update(size)
+
+    def _invalidate(self) -> None:
+        # Tree's own asks for a layout of the whole screen (see virtual_size above).
+        self._clear_line_cache()
+        self._updates += 1
+        self.root._reset()
+        self.refresh()
+
+    # Tree caches a rendered line by its line number and forgets every line when a node is
+    # added or removed, so adding a tactic repainted the whole pane from scratch. This cache
+    # keys a line by what it shows instead, so the lines that only moved up or down are
+    # reused and get their new line number (which clicks read) stamped on.
+
+    def _render_line(self, y: int, x1: int, x2: int, base_style: Style) -> Strip:
+        lines = self._tree_lines
+        if y >= len(lines):
+            return super()._render_line(y, x1, x2, base_style)
+        line = lines[y]
+        path = line.path
+        node = line.node
+        key = (
+            node._id,
+            node._updates,
+            node._expanded,
+            node._allow_expand,
+            line.last,
+            tuple((n.is_last, n._hover, n._selected) for n in path),
+            self.cursor_line == y,
+            self.hover_line == y,
+            x1,
+            x2,
+            self.size.width,
+            self.virtual_size.width,
+            self.has_focus,
+            self._pseudo_class_state,
+            base_style,
+        )
+        cached = self._lines_shown.get(key)
+        if cached is None:
+            strip = super()._render_line(y, x1, x2, base_style)
+        elif cached[0] == y:
+            return cached[1]
+        else:
+            # On top of the line's own styles: Strip.apply_meta would put it underneath.
+            line_number = Style.from_meta({"line": y})
+            strip = Strip(
+                Segment.apply_style(cached[1], post_style=line_number), cached[1].cell_length
+            )
+        self._lines_shown.set(key, (y, strip))
+        return strip
+
+    def get_label_width(self, node: TreeNode[str]) -> int:
+        # Tree measures every line's label each time its lines change, to know how wide it is.
+        key = (node._id, node._updates)
+        width = self._label_widths.get(key)
+        if width is None:
+            width = super().get_label_width(node)
+            self._label_widths.set(key, width)
+        return width
+
+    def clear(self) -> Self:
+        # Node ids start again from 0, so a line of the last account could pass for one here.
+        self._lines_shown.clear()
+        self._label_widths.clear()
+        return super().clear()
+
+    def notify_style_update(self) -> None:
+        self._lines_shown.clear()
+        super().notify_style_update()
 
     @property
     def current(self) -> str | None:
@@ -160,25 +256,57 @@ class PlanTree(Tree[str]):
             self.root.expand()
 
     def _patch(self, nodes: list[tuple[Node, Node | None]], label: Label) -> None:
-        """Bring the tree in line with the plan, touching only what changed: a node whose
-        children changed gets its children anew; every other node at most a new label."""
+        """Bring the tree in line with the plan, touching only what changed: nodes that left a
+        parent are taken out, nodes that came are put in at their place (with their subtree),
+        the rest keep their tree node and get at most a new label."""
         old, self._children = self._children, _children_of(nodes)
         by_id = {node.id: node for node, _ in nodes}
-        redone: set[str] = set()
+        created: set[str] = set()
         for node, parent in nodes:
-            if parent is not None and parent.id in redone:
-                redone.add(node.id)  # added with its parent's new children
+            if node.id in created or (parent is not None and parent.id in created):
+                created.add(node.id)  # put in with its subtree, label and children new
                 continue
             tree_node = self._by_plan_id[node.id]
             new_label = label(node)
             if tree_node.label != new_label:
                 tree_node.set_label(new_label)
-            if self._children_ids(node.id) != old.get(node.id, []):
-                for gone in _descendants(tree_node):
-                    self._by_plan_id.pop(gone, None)
-                tree_node.remove_children()
-                self._add_children(tree_node, node.id, by_id, label)
-                redone.add(node.id)
+            kids = self._children_ids(node.id)
+            if kids != old.get(node.id, []):
+                created.update(self._rechild(tree_node, old.get(node.id, []), kids, by_id, label))
+
+    def _rechild(
+        self,
+        tree_node: TreeNode[str],
+        old: list[str],
+        new: list[str],
+        by_id: dict[str, Node],
+        label: Label,
+    ) -> set[str]:
+        """Turn a tree node's children from `old` into `new`; the ids of the nodes put in."""
+        put_in: set[str] = set()
+        at = 0  # the index in tree_node.children, as it is now
+        for tag, i1, i2, j1, j2 in SequenceMatcher(a=old, b=new, autojunk=False).get_opcodes():
+            if tag == "equal":
+                at += i2 - i1
+                continue
+            for _ in range(i2 - i1):  # "delete" and "replace"
+                self._forget(tree_node.children[at])
+                tree_node.children[at].remove()
+            for kid_id in new[j1:j2]:  # "insert" and "replace"
+                self._put_in(tree_node, kid_id, by_id, label, before=at)
+                put_in.add(kid_id)
+                at += 1
+        tree_node.allow_expand = bool(new) or tree_node is self.root
+        if new and tree_node.data not in self._collapsed:
+            tree_node.expand()
+        return put_in
+
+    def _forget(self, tree_node: TreeNode[str]) -> None:
+        """Drop a subtree about to be taken out from the id map; a node that moved elsewhere
+        in this patch already maps to its new tree node and keeps it."""
+        for each in (tree_node, *_subtree(tree_node)):
+            if each.data and self._by_plan_id.get(each.data) is each:
+                del self._by_plan_id[each.data]
 
     def _add_children(
         self, tree_node: TreeNode[str], node_id: str, by_id: dict[str, Node], label: Label
@@ -188,13 +316,24 @@ class PlanTree(Tree[str]):
         if kids and node_id not in self._collapsed:
             tree_node.expand()
         for kid_id in kids:
-            kid = by_id[kid_id]
-            if self._children_ids(kid_id):
-                child = tree_node.add(label(kid), data=kid_id)
-            else:
-                child = tree_node.add_leaf(label(kid), data=kid_id)
-            self._by_plan_id[kid_id] = child
-            self._add_children(child, kid_id, by_id, label)
+            self._put_in(tree_node, kid_id, by_id, label)
+
+    def _put_in(
+        self,
+        tree_node: TreeNode[str],
+        node_id: str,
+        by_id: dict[str, Node],
+        label: Label,
+        before: int | None = None,
+    ) -> None:
+        """Add a plan node and its subtree under a tree node, last or before an index."""
+        node = by_id[node_id]
+        if self._children_ids(node_id):
+            child = tree_node.add(label(node), data=node_id, before=before)
+        else:
+            child = tree_node.add_leaf(label(node), data=node_id, before=before)
+        self._by_plan_id[node_id] = child
+        self._add_children(child, node_id, by_id, label)
 
     def _children_ids(self, node_id: str) -> list[str]:
         return self._children.get(node_id, [])

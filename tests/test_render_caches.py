@@ -1,0 +1,108 @@
+"""The panes' own render caches never show anything the pane would not draw afresh.
+
+The tree reuses a drawn line that only moved up or down (stamping its new line number on it),
+and the account list and the checklist repaint only the lines whose text changed. Each step
+below is a real key; after it, each pane's drawing is compared, segment by segment with its
+styles and click data, with what the pane draws once every cache is forgotten.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from rich.style import Style
+from textual.widget import Widget
+from textual.widgets import OptionList
+
+from plan.demo import demo_accounts
+from tests.helpers import write_db
+from tui.app import KeyplanApp, make_app
+from widgets.account_list import AccountList
+from widgets.checklist import ChecklistPane
+from widgets.plan_tree import PlanTree
+
+TODAY = date(2026, 11, 24)
+
+Drawing = list[list[tuple[str, Style | None]]]
+
+
+def drawn(widget: Widget) -> Drawing:
+    return [
+        [(segment.text, segment.style) for segment in strip]
+        for strip in widget.render_lines(widget.size.region)
+    ]
+
+
+def drawn_afresh(widget: Widget) -> Drawing:
+    if isinstance(widget, PlanTree):
+        widget._lines_shown.clear()
+        widget._line_cache.clear()
+    if isinstance(widget, OptionList):
+        widget._clear_caches()
+    widget._styles_cache.clear()
+    return drawn(widget)
+
+
+def assert_panes_true(app: KeyplanApp, step: str) -> None:
+    for pane in (PlanTree, ChecklistPane, AccountList):
+        widget = app.query_one(pane)
+        shown = drawn(widget)
+        assert shown == drawn_afresh(widget), f"{pane.__name__} after {step}"
+
+
+async def test_the_panes_draw_after_every_kind_of_edit_what_they_would_draw_afresh(
+    db_path: Path,
+) -> None:
+    app = make_app(write_db(db_path, demo_accounts(TODAY)), today=TODAY)
+    steps = [
+        ("enter",),
+        ("4",),
+        ("j", "j", "j"),
+        ("J",),  # a strategy moves down past its sibling, with its tactics
+        ("K",),
+        ("j",),
+        ("J",),  # a tactic moves down
+        ("J", "J", "J"),  # ... and at the edge into the next strategy
+        ("o", "N", "e", "w", "enter"),  # a sibling below, put in mid-list
+        ("d",),  # done: its label changes, the lines around it do not
+        ("D", "y"),  # delete
+        ("u",),
+        ("u",),
+        ("ctrl+r",),
+        ("2",),  # fold to objectives
+        ("4",),
+        ("g",),
+        ("G",),
+        ("h",),
+        ("u", "u", "u", "u"),
+        ("tab",),
+        ("j", "j"),  # another account: the tree is built anew
+        ("enter",),
+    ]
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert_panes_true(app, "start")
+        for keys in steps:
+            await pilot.press(*keys)
+            await pilot.pause()
+            assert_panes_true(app, " ".join(keys))
+
+
+async def test_a_changed_score_repaints_its_line_only_and_shows_it(db_path: Path) -> None:
+    app = make_app(write_db(db_path, demo_accounts(TODAY)), today=TODAY)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("enter", "4", "j", "j")  # the first strategy of a 12/12 plan
+        accounts = app.query_one(AccountList)
+        account = app.editor.account
+        assert account is not None
+        before = app.workspace.checklist(account).passed
+        await pilot.press("a", "x", "enter")  # a tactic with no owner: T2 fails
+        await pilot.pause()
+        after = app.workspace.checklist(account).passed
+        assert after != before
+        rows = ["".join(text for text, _ in row) for row in drawn(accounts)]
+        index = accounts.get_option_index(account.id)
+        line = rows[index + 1]  # below the pane's top border
+        assert f"{after}/12" in line and account.name[:12] in line
+        assert_panes_true(app, "a new tactic")
