@@ -11,6 +11,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from widgets.keys import LIST_MOVES
+from widgets.line_list import LineList
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +40,7 @@ def account_label(row: AccountRow) -> Text:
     return label
 
 
-class AccountList(OptionList):
+class AccountList(LineList):
     """Lists accounts; moving the cursor shows an account, Enter opens its tree."""
 
     BINDINGS = [
@@ -72,7 +73,7 @@ class AccountList(OptionList):
         if [r.id for r in rows] == [r.id for r in self._rows]:
             for old, new in zip(self._rows, rows, strict=True):
                 if old != new:
-                    self.replace_option_prompt(new.id, account_label(new))
+                    self.replace_line(new.id, account_label(new))
         else:
             self.set_options(Option(account_label(row), id=row.id) for row in rows)
         self._rows = list(rows)

@@ -11,6 +11,7 @@ from textual.widgets.option_list import Option
 
 from plan.rules import TACTICS_AHEAD_MESSAGE, Checklist, Result
 from widgets.keys import LIST_MOVES
+from widgets.line_list import LineList
 
 MARKS = {"pass": ("✓", "green"), "fail": ("✗", "bold red"), "warn": ("!", "bold yellow")}
 
@@ -47,7 +48,7 @@ def checklist_lines(checklist: Checklist | None) -> list[tuple[str, Text]]:
     return lines
 
 
-class ChecklistPane(OptionList):
+class ChecklistPane(LineList):
     """Shows an account's checklist; Enter on a rule asks to jump to the node it names."""
 
     BINDINGS = [
@@ -82,7 +83,7 @@ class ChecklistPane(OptionList):
             # Same rules, same gates: replace only the lines that changed, no new layout.
             for (line_id, prompt), (_, old) in zip(lines, self._shown_lines, strict=True):
                 if prompt != old:
-                    self.replace_option_prompt(line_id, prompt)
+                    self.replace_line(line_id, prompt)
         else:
             self.set_options(
                 Option(prompt, id=line_id, disabled=line_id not in self._results)
