@@ -85,6 +85,10 @@ class KeyplanApp(App[int]):
 
     def on_mount(self) -> None:
         self.set_interval(DISK_CHECK_INTERVAL, self.check_disk)
+        # The screen as first shown (widgets, styles, Rich's caches) lives as long as the app,
+        # like the plans: out of the collector's sight too, or a full collection rescans it
+        # and lands 15-25 ms on an unlucky keypress.
+        self.call_after_refresh(gc.freeze)
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key) and not event.is_forwarded:
