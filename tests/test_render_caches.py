@@ -36,7 +36,7 @@ def drawn(widget: Widget) -> Drawing:
 
 def drawn_afresh(widget: Widget) -> Drawing:
     if isinstance(widget, PlanTree):
-        widget._lines_shown.clear()
+        widget._forget_drawn()
         widget._line_cache.clear()
     if isinstance(widget, OptionList):
         widget._clear_caches()

@@ -1,7 +1,8 @@
 """The M.O.S.T. tree of one account: mission at the root, then objectives, strategies, tactics.
 
-Tree nodes carry the plan node's id in `data`. `show` patches labels in place when only fields
-changed and rebuilds when the structure changed, keeping each node's fold state and the cursor.
+Tree nodes carry the plan node's id in `data`. `show` patches the tree in place (new labels,
+nodes taken out and put in where the plan changed), keeping each node's fold state and the
+cursor, and repaints once, only the rows that changed (see widgets/lean_tree.py).
 """
 
 from __future__ import annotations
@@ -9,21 +10,15 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterator
 from difflib import SequenceMatcher
 from functools import lru_cache, partial
-from typing import Self
 
-from rich.segment import Segment
-from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding
-from textual.cache import LRUCache
-from textual.geometry import Size
-from textual.reactive import Reactive
-from textual.strip import Strip
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 from plan.fields import format_number
 from plan.model import Account, Node, Tactic
+from widgets.lean_tree import LeanTree
 
 LEVEL_TAGS = {"mission": "M", "objective": "O", "strategy": "S", "tactic": "T"}
 STATUS_MARKS = {"todo": "☐", "doing": "◐", "done": "☑", "dropped": "☒"}
@@ -104,7 +99,7 @@ def _subtree(tree_node: TreeNode[str]) -> Iterator[TreeNode[str]]:
         yield from _subtree(child)
 
 
-class PlanTree(Tree[str]):
+class PlanTree(LeanTree):
     """Shows one account's plan; the app edits, the tree only shows and moves the cursor."""
 
     BINDINGS = [
@@ -116,11 +111,6 @@ class PlanTree(Tree[str]):
         Binding("G", "scroll_end", "Last", show=False),
     ]
 
-    # The tree's box is set by its pane, never by its lines, so a change of lines needs a
-    # repaint and new scrollbars, not a layout of the whole screen. (A layout also repaints
-    # every pane's scrollbar, and that repaint takes another frame.)
-    virtual_size = Reactive(Size(0, 0), layout=False)
-
     def __init__(self, **kwargs: object) -> None:
         super().__init__("", **kwargs)  # type: ignore[arg-type]
         self.auto_expand = False
@@ -128,80 +118,6 @@ class PlanTree(Tree[str]):
         self._children: dict[str, list[str]] = {}  # shown node id -> its shown children
         self._by_plan_id: dict[str, TreeNode[str]] = {}
         self._collapsed: set[str] = set()
-        self._lines_shown: LRUCache[tuple[object, ...], tuple[int, Strip]] = LRUCache(1024)
-        self._label_widths: LRUCache[tuple[int, int], int] = LRUCache(4096)
-
-    def watch_virtual_size(self, size: Size) -> None:
-        self._scroll_update(size)
-
-    def _invalidate(self) -> None:
-        # Tree's own asks for a layout of the whole screen (see virtual_size above).
-        self._clear_line_cache()
-        self._updates += 1
-        self.root._reset()
-        self.refresh()
-
-    # Tree caches a rendered line by its line number and forgets every line when a node is
-    # added or removed, so adding a tactic repainted the whole pane from scratch. This cache
-    # keys a line by what it shows instead, so the lines that only moved up or down are
-    # reused and get their new line number (which clicks read) stamped on.
-
-    def _render_line(self, y: int, x1: int, x2: int, base_style: Style) -> Strip:
-        lines = self._tree_lines
-        if y >= len(lines):
-            return super()._render_line(y, x1, x2, base_style)
-        line = lines[y]
-        path = line.path
-        node = line.node
-        key = (
-            node._id,
-            node._updates,
-            node._expanded,
-            node._allow_expand,
-            line.last,
-            tuple((n.is_last, n._hover, n._selected) for n in path),
-            self.cursor_line == y,
-            self.hover_line == y,
-            x1,
-            x2,
-            self.size.width,
-            self.virtual_size.width,
-            self.has_focus,
-            self._pseudo_class_state,
-            base_style,
-        )
-        cached = self._lines_shown.get(key)
-        if cached is None:
-            strip = super()._render_line(y, x1, x2, base_style)
-        elif cached[0] == y:
-            return cached[1]
-        else:
-            # On top of the line's own styles: Strip.apply_meta would put it underneath.
-            line_number = Style.from_meta({"line": y})
-            strip = Strip(
-                Segment.apply_style(cached[1], post_style=line_number), cached[1].cell_length
-            )
-        self._lines_shown.set(key, (y, strip))
-        return strip
-
-    def get_label_width(self, node: TreeNode[str]) -> int:
-        # Tree measures every line's label each time its lines change, to know how wide it is.
-        key = (node._id, node._updates)
-        width = self._label_widths.get(key)
-        if width is None:
-            width = super().get_label_width(node)
-            self._label_widths.set(key, width)
-        return width
-
-    def clear(self) -> Self:
-        # Node ids start again from 0, so a line of the last account could pass for one here.
-        self._lines_shown.clear()
-        self._label_widths.clear()
-        return super().clear()
-
-    def notify_style_update(self) -> None:
-        self._lines_shown.clear()
-        super().notify_style_update()
 
     @property
     def current(self) -> str | None:
@@ -234,11 +150,12 @@ class PlanTree(Tree[str]):
             if visible is None or parent is None or node.id in visible
         ]
         label = partial(_label_of, failing=failing, changed=changed)
-        if account.id == self.account_id:
-            self._patch(nodes, label)
-        else:
-            self._rebuild(account.id, nodes, label)
-        self.select(keep or account.mission.id)
+        with self.one_repaint():
+            if account.id == self.account_id:
+                self._patch(nodes, label)
+            else:
+                self._rebuild(account.id, nodes, label)
+            self.select(keep or account.mission.id)
 
     def _rebuild(
         self, account_id: str, nodes: list[tuple[Node, Node | None]], label: Label
@@ -353,6 +270,10 @@ class PlanTree(Tree[str]):
 
     def fold_to(self, level: int) -> None:
         """Show the plan down to a level: 1 the mission only ... 4 everything."""
+        with self.one_repaint():
+            self._fold_to(level)
+
+    def _fold_to(self, level: int) -> None:
         for node_id, tree_node in self._by_plan_id.items():
             depth = 1 + self._depth(tree_node)
             if depth < level:
