@@ -74,6 +74,7 @@ class PlanScreen(Screen[None]):
         self._adding: tuple[str, str, bool] | None = None  # (how, node id, below)
         self._fix_field: tuple[str, str] | None = None  # (node id, field) of the last jump
         self._focus_before_filter: Widget | None = None
+        self._status: Text | None = None
 
     def compose(self) -> ComposeResult:
         yield Input(
@@ -192,8 +193,12 @@ class PlanScreen(Screen[None]):
         parts.append(Text(f"{active} account{'s' if active != 1 else ''}"))
         if self.filter_text:
             parts.append(Text(f"filter: {self.filter_text}", style="bold"))
+        status = Text(" · ").join(parts)
+        if status == self._status:
+            return  # as most edits leave it ("saving…"): no repaint
+        self._status = status
         # The status line has a fixed height: no need to lay out the screen again.
-        self.query_one("#status", Static).update(Text(" · ").join(parts), layout=False)
+        self.query_one("#status", Static).update(status, layout=False)
 
     def open_node(self, account_id: str, node_id: str | None) -> None:
         """Show a node of an account (its mission when None), with the cursor on it."""
