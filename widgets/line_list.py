@@ -10,12 +10,36 @@ lists show the new text on screen.
 from __future__ import annotations
 
 from rich.text import Text
-from textual.geometry import Region
+from textual import events
+from textual.geometry import Region, Size
+from textual.reactive import Reactive
 from textual.widgets import OptionList
 
 
 class LineList(OptionList):
-    """OptionList plus `replace_line`."""
+    """OptionList plus `replace_line`, and no layout of the screen when its options change:
+    its box is set by the screen's CSS, not by its options (as for LeanTree)."""
+
+    virtual_size = Reactive(Size(0, 0), layout=False)
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self._lines_width = -1  # the width the option's lines and drawings were made for
+
+    def _update_lines(self) -> None:
+        width = self.scrollable_content_region.width
+        if width != self._lines_width:
+            self._lines_width = width
+            self._line_cache.clear()
+            self._option_render_cache.clear()
+        super()._update_lines()
+
+    def _on_resize(self, event: events.Resize) -> None:
+        # OptionList's own (which prevent_default skips) forgets every option's drawing on any
+        # resize, the first one too, which comes after the first frame was drawn. The width
+        # check above forgets them when they no longer fit, and only then.
+        event.prevent_default()
+        self.refresh()
 
     def replace_line(self, option_id: str, prompt: Text) -> None:
         """Put new text on one option and repaint it alone. An option whose height changes
