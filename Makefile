@@ -11,6 +11,9 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	# An editable install compiles no bytecode, and PYTHONDONTWRITEBYTECODE (set on CI) keeps
+	# Python from caching it: compile it once, as installing a package would.
+	$(BIN)/python -m compileall -q plan store widgets tui
 	touch $(STAMP)
 
 venv: $(STAMP)
