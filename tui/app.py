@@ -28,13 +28,14 @@ from plan.model import Account, Portfolio
 from plan.workspace import Workspace
 from tui.messages import PlanSaved
 from tui.screens.dialogs import Confirm
-from tui.screens.help import HelpScreen
 from tui.screens.plan import MIN_SIZE, PlanScreen
-from tui.screens.review import ReviewScreen, ReviewSession
 from tui.typeahead import TypeAhead
 
-if TYPE_CHECKING:  # the store is imported at run time by make_app only
+if TYPE_CHECKING:
+    # The store is imported at run time by make_app only, and the screens not on the first
+    # one when they are first opened: start-up does not wait for them.
     from store.repository import Repository, Snapshot
+    from tui.screens.review import ReviewSession
 
 SAVE_DELAY = 0.3
 RETRY_DELAY = 5.0
@@ -186,6 +187,8 @@ class KeyplanApp(App[int]):
 
     def action_review(self) -> None:
         """Open review mode, or go back to the same place in the queue after a jump."""
+        from tui.screens.review import ReviewScreen, ReviewSession
+
         if isinstance(self.screen, ReviewScreen):
             return
         if self.review is None:
@@ -337,10 +340,14 @@ class KeyplanApp(App[int]):
 
     def all_bindings(self) -> list[Binding]:
         """Every binding of the app and its screens, in the order help lists them."""
+        from tui.screens.review import ReviewScreen
+
         bindings = [*self.BINDINGS, *PlanScreen.BINDINGS, *ReviewScreen.BINDINGS]
         return [b for b in bindings if isinstance(b, Binding) and b.id]
 
     def action_help(self) -> None:
+        from tui.screens.help import HelpScreen
+
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.key_help()))
 

