@@ -32,6 +32,10 @@ class Workspace:
             checklist = self._checklists[account.id] = evaluate(account, self.today, self.config)
         return checklist
 
+    def checked(self, account: Account) -> Checklist | None:
+        """The account's checklist if it is evaluated already; None, without evaluating it."""
+        return self._checklists.get(account.id)
+
     def do(self, edit: Edit) -> Edit:
         self.history.do(edit)
         self._touched(edit)

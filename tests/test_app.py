@@ -582,3 +582,23 @@ async def test_a_refused_value_shows_its_reason_in_an_80x24_form(db_path: Path) 
         error = form.query_one("#form-error")
         assert "bad date" in str(error.render())
         assert error.region.y < 24 and error.region.height > 0, "visible on screen"
+
+
+async def test_accounts_beyond_the_first_screenful_are_scored_just_after_it(
+    db_path: Path,
+) -> None:
+    accounts = [Account(f"Account {n:02}") for n in range(40)]
+    app = make_app(write_db(db_path, accounts), today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        # As after a reload: nothing is scored; the first screenful is, at once.
+        app.workspace.replace(app.portfolio)
+        app.editor.refresh_view()
+        rows = app.query_one(AccountList)._rows
+        assert all(row.passed is not None for row in rows[:24])
+        assert all(row.passed is None and row.score == "…" for row in rows[24:])
+        await pilot.pause()
+        rows = app.query_one(AccountList)._rows
+        assert [row.score for row in rows] == [
+            app.workspace.checklist(account).score for account in app.portfolio.accounts
+        ]
+        assert "…" not in {row.score for row in rows}

@@ -20,19 +20,20 @@ class AccountRow:
 
     id: str
     name: str
-    passed: int
+    passed: int | None  # None: not scored yet (just after start-up, for a moment)
     total: int
     tactics_ahead: bool
     archived: bool = False
 
     @property
     def score(self) -> str:
-        return f"{self.passed}/{self.total}"
+        return "…" if self.passed is None else f"{self.passed}/{self.total}"
 
 
 def account_label(row: AccountRow) -> Text:
     """The account's line: name, score, and a ⚠ when tactics run ahead of strategy."""
-    label = Text(f"{row.score:>5} ", style="bold green" if row.passed == row.total else "bold")
+    scored = "bold green" if row.passed == row.total else "bold"
+    label = Text(f"{row.score:>5} ", style="dim" if row.passed is None else scored)
     label.append("⚠ " if row.tactics_ahead else "  ", style="bold yellow")
     label.append(row.name, style="dim" if row.archived else "")
     if row.archived:
