@@ -87,6 +87,10 @@ async def test_the_panes_draw_after_every_kind_of_edit_what_they_would_draw_afre
             await pilot.press(*keys)
             await pilot.pause()
             assert_panes_true(app, " ".join(keys))
+        for size in [(130, 40), (80, 24), (100, 30)]:  # wider, narrower: lines wrap anew
+            await pilot.resize_terminal(*size)
+            await pilot.pause()
+            assert_panes_true(app, f"a resize to {size}")
 
 
 async def test_a_changed_score_repaints_its_line_only_and_shows_it(db_path: Path) -> None:

@@ -25,6 +25,7 @@ from typing import Self
 
 from rich.segment import Segment
 from rich.style import Style
+from textual import events
 from textual.cache import LRUCache
 from textual.geometry import Region, Size
 from textual.reactive import Reactive
@@ -51,6 +52,13 @@ class LeanTree(Tree[str]):
 
     def watch_virtual_size(self, size: Size) -> None:
         self._scroll_update(size)
+
+    def _on_resize(self, event: events.Resize) -> None:
+        # Tree's own (which prevent_default skips) forgets every line it drew and repaints,
+        # the first resize too, which comes after the first frame was drawn. The lines' keys
+        # hold the width, and a new size has been repainted already.
+        event.prevent_default()
+        self._line_cache.grow(event.size.height)
 
     def _invalidate(self) -> None:
         self._clear_line_cache()

@@ -37,9 +37,9 @@ class LineList(OptionList):
     def _on_resize(self, event: events.Resize) -> None:
         # OptionList's own (which prevent_default skips) forgets every option's drawing on any
         # resize, the first one too, which comes after the first frame was drawn. The width
-        # check above forgets them when they no longer fit, and only then.
+        # check above forgets them when they no longer fit, and only then; a new size has
+        # been repainted already.
         event.prevent_default()
-        self.refresh()
 
     def replace_line(self, option_id: str, prompt: Text) -> None:
         """Put new text on one option and repaint it alone. An option whose height changes
