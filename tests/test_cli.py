@@ -297,3 +297,24 @@ def test_piped_output_has_no_colour_and_a_terminal_gets_it(
     as_json = Terminal()
     main(["check", "--db", str(demo_db), "--json"], out=as_json)
     assert "\x1b[" not in as_json.getvalue()
+
+
+@pytest.mark.parametrize("xdg", ["set", "unset", "blank"])
+def test_the_data_and_config_folders_are_the_ones_platformdirs_names(
+    xdg: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import platformdirs
+
+    from tui.commands import config_path, default_db_path
+
+    for variable in ("XDG_DATA_HOME", "XDG_CONFIG_HOME"):
+        if xdg == "unset":
+            monkeypatch.delenv(variable)
+        elif xdg == "blank":
+            monkeypatch.setenv(variable, "  ")
+    assert config_path() == platformdirs.user_config_path("keyplan", appauthor=False) / (
+        "config.toml"
+    )
+    assert default_db_path() == platformdirs.user_data_path("keyplan", appauthor=False) / (
+        "plans.json"
+    )
