@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -105,6 +106,11 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     ctx = Context(args, out or sys.stdout)
+    collecting = gc.isenabled()
+    if args.run not in (cmd_app, cmd_demo):
+        # A command reads, prints and exits: the cyclic collector would only rescan the plans
+        # it loaded, some 20 times (11 ms of `keyplan export`'s 150 at 200 accounts).
+        gc.disable()
     try:
         return args.run(ctx)
     except KeyplanError as error:
@@ -117,6 +123,9 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         # `keyplan check | head`: the reader left; not an error worth a traceback.
         sys.stderr.close()
         return EXIT_OK
+    finally:
+        if collecting:
+            gc.enable()
 
 
 if __name__ == "__main__":
