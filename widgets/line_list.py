@@ -43,7 +43,8 @@ class LineList(OptionList):
 
     def replace_line(self, option_id: str, prompt: Text) -> None:
         """Put new text on one option and repaint it alone. An option whose height changes
-        (its text wraps differently), or a list with no width, takes OptionList's way."""
+        (its text wraps differently) moves the lines below it: they are measured again and
+        repainted, but keep their drawings. A list with no width takes OptionList's way."""
         index = self.get_option_index(option_id)
         option = self.get_option_at_index(index)
         height = self._heights.get(index)
@@ -51,16 +52,18 @@ class LineList(OptionList):
         padding = self.get_component_styles("option-list--option").padding
         width = self.scrollable_content_region.width - self._get_left_gutter_width()
         width -= padding.width
-        # No width (a pane hidden in a tiny window): measuring would divide by zero.
-        if (
-            height is None
-            or width <= 0
-            or self._get_visual(option).get_height(self.styles, width) != height
-        ):
+        if height is None or width <= 0:  # no width (a tiny window): measuring would fail
             self._clear_caches()
             return
         renders = self._option_render_cache
         for key in [key for key in renders.keys() if key[0] is option]:  # noqa: SIM118 (no __iter__)
             renders.discard(key)
+        if self._get_visual(option).get_height(self.styles, width) != height:
+            self._line_cache.clear()
+            # Measured now, not while drawing: the new length moves the scrollbar, and a
+            # change made while drawing is only shown a frame later.
+            self._update_lines()
+            self.refresh()
+            return
         top = self._index_to_line[index] - round(self.scroll_offset.y)
         self.refresh(Region(0, top, self.size.width, height))
