@@ -292,7 +292,7 @@ async def test_help_lists_every_key(demo_db: Path) -> None:
         assert isinstance(app.screen, HelpScreen)
         await pilot.press("escape")
         await pilot.press("f1")
-        assert isinstance(app.screen, HelpScreen)
+        await until(pilot, lambda: isinstance(app.screen, HelpScreen))
 
 
 async def test_hostile_titles_show_literally_and_run_nothing(db_path: Path) -> None:
@@ -436,6 +436,7 @@ async def test_keys_from_the_config_remap_bindings(db_path: Path) -> None:
         await pilot.press("z")
         assert tactic.status == "todo"
         await pilot.press("question_mark")
+        await until(pilot, lambda: isinstance(app.screen, HelpScreen))
         rows = app.screen.rows  # type: ignore[attr-defined]
         assert any(row[:2] == ("Edit", "z") and row[2].startswith("undo") for row in rows)
 
@@ -458,6 +459,15 @@ async def test_structural_edits_patch_the_tree_and_keep_the_rest(db_path: Path) 
         shown = [(n.data, n.parent.data if n.parent else None) for n in _walk(tree.root)]
         model = [(n.id, p.id if p else None) for n, p in app.editor.account.walk()]  # type: ignore[union-attr]
         assert shown == model
+
+
+async def until(pilot, condition, seconds: float = 3.0) -> None:
+    """Wait for a screen to open or close: on a loaded machine that can take a few frames."""
+    for _ in range(int(seconds / 0.05)):
+        if condition():
+            return
+        await pilot.pause(0.05)
+    assert condition()
 
 
 def burst(app: KeyplanApp, *keys: str) -> None:
@@ -499,11 +509,11 @@ async def test_a_burst_through_screens_that_close_never_holds_keys_back(demo_db:
     async with app.run_test(size=(80, 24)) as pilot:
         burst(app, "question_mark", "escape", "question_mark", "escape", "question_mark")
         await pilot.pause(1.0)
-        assert isinstance(app.screen, HelpScreen)
+        await until(pilot, lambda: isinstance(app.screen, HelpScreen))
         await pilot.press("escape")
-        assert not isinstance(app.screen, HelpScreen)
+        await until(pilot, lambda: not isinstance(app.screen, HelpScreen))
         await pilot.press("f1")
-        assert isinstance(app.screen, HelpScreen)
+        await until(pilot, lambda: isinstance(app.screen, HelpScreen))
 
 
 @pytest.mark.parametrize("kind", ["mission", "objective", "strategy", "tactic", "account"])
