@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
 import pytest
 from textual import events
+from textual.pilot import Pilot
 from textual.widgets import Checkbox, Input, Select
 
 from plan.config import Config
@@ -461,7 +463,7 @@ async def test_structural_edits_patch_the_tree_and_keep_the_rest(db_path: Path) 
         assert shown == model
 
 
-async def until(pilot, condition, seconds: float = 3.0) -> None:
+async def until(pilot: Pilot[int], condition: Callable[[], bool], seconds: float = 3.0) -> None:
     """Wait for a screen to open or close: on a loaded machine that can take a few frames."""
     for _ in range(int(seconds / 0.05)):
         if condition():
