@@ -11,7 +11,9 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import pytest
 from rich.style import Style
+from textual.geometry import Region
 from textual.widget import Widget
 from textual.widgets import OptionList
 
@@ -110,3 +112,30 @@ async def test_a_changed_score_repaints_its_line_only_and_shows_it(db_path: Path
         line = rows[index + 1]  # below the pane's top border
         assert f"{after}/12" in line and account.name[:12] in line
         assert_panes_true(app, "a new tactic")
+
+
+async def test_a_move_repaints_a_few_rows_of_the_tree_not_the_pane(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = make_app(write_db(db_path, demo_accounts(TODAY)), today=TODAY)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("enter", "4", "j", "j", "j", "j")  # a tactic mid-strategy
+        await pilot.pause()
+        repaints: list[tuple[Region, ...]] = []
+        refresh = Widget.refresh
+
+        def spy(widget: Widget, *regions: Region, **kwargs: bool) -> Widget:
+            if isinstance(widget, PlanTree) and kwargs.get("repaint", True):
+                repaints.append(regions)
+            return refresh(widget, *regions, **kwargs)
+
+        monkeypatch.setattr(Widget, "refresh", spy)
+        await pilot.press("J")
+        await pilot.pause()
+        assert repaints, "the move was not shown"
+        assert all(regions for regions in repaints), "the whole pane was repainted"
+        rows = {
+            y for regions in repaints for region in regions for y in range(region.y, region.bottom)
+        }
+        assert len(rows) <= 4  # the two tactics that swapped, and the cursor's old and new row
+        assert_panes_true(app, "J")
