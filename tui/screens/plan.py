@@ -87,6 +87,8 @@ class PlanScreen(Screen[None]):
         self._focus_before_filter: Widget | None = None
         self._status: Text | None = None
         self._scoring = False  # score_the_rest is on its way
+        # Each account's row as last shown, with the checklist it was made from.
+        self._rows: dict[str, tuple[Checklist | None, AccountRow]] = {}
 
     def compose(self) -> ComposeResult:
         yield Input(
@@ -189,7 +191,16 @@ class PlanScreen(Screen[None]):
             checklist = workspace.checked(account)
             if checklist is None and (index < at_once or account.id == self.account_id):
                 checklist = workspace.checklist(account)
-            rows.append(account_row(account, checklist))
+            shown = self._rows.get(account.id)
+            if (
+                shown is None
+                or shown[0] is not checklist
+                or shown[1].name != account.name
+                or shown[1].archived != account.archived
+            ):
+                # The same row object when nothing changed: the list compares rows at once.
+                shown = self._rows[account.id] = (checklist, account_row(account, checklist))
+            rows.append(shown[1])
             if checklist is None and not self._scoring:
                 self._scoring = True
                 self.app.call_after_refresh(self.score_the_rest)
