@@ -614,3 +614,33 @@ async def test_accounts_beyond_the_first_screenful_are_scored_just_after_it(
             app.workspace.checklist(account).score for account in app.portfolio.accounts
         ]
         assert "…" not in {row.score for row in rows}
+
+
+async def test_a_node_added_at_the_bottom_stays_in_sight_when_the_prompt_closes(
+    demo_db: Path,
+) -> None:
+    # The prompt takes the details pane's place, so the tree is taller while it is open and
+    # shrinks back when it closes: the new node must not be left below the pane.
+    app = make_app(demo_db, today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        tree = app.query_one(PlanTree)
+        await pilot.press("tab", "G")
+        for title in ("New tactic", "Second new"):
+            await pilot.press("o")
+            await type_text(pilot, title)
+            await pilot.press("enter")
+            await pilot.pause()
+            top = round(tree.scroll_offset.y)
+            assert top <= tree.cursor_line < top + tree.size.height, title
+            assert label_of(app, tree.current or "").endswith(title)
+
+
+async def test_escape_closes_the_new_title_prompt_after_tabbing_away(demo_db: Path) -> None:
+    app = make_app(demo_db, today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter", "4", "j", "j", "a", "b", "shift+tab")
+        assert app.editor.has_class("-adding")
+        assert not isinstance(app.focused, Input)
+        await pilot.press("escape")
+        assert not app.editor.has_class("-adding")
+        assert app.focused is app.query_one(PlanTree)

@@ -59,6 +59,8 @@ class LeanTree(Tree[str]):
         # hold the width, and a new size has been repainted already.
         event.prevent_default()
         self._line_cache.grow(event.size.height)
+        if self.cursor_line >= 0:  # a pane that shrank (a prompt below it closed) keeps it
+            self.scroll_to_line(self.cursor_line, animate=False)
 
     def _invalidate(self) -> None:
         self._clear_line_cache()

@@ -502,7 +502,7 @@ class PlanScreen(Screen[None]):
 
     def action_back(self) -> None:
         """Escape: drop the new title, else clear the filter, else go back to the review."""
-        if self.focused is self.query_one("#adding", Input):
+        if self._adding is not None:  # even with the focus moved off the prompt (Tab)
             self.stop_adding()
         elif self.focused is self.query_one("#filter", Input) or self.filter_text:
             self.clear_filter()
