@@ -644,3 +644,18 @@ async def test_escape_closes_the_new_title_prompt_after_tabbing_away(demo_db: Pa
         await pilot.press("escape")
         assert not app.editor.has_class("-adding")
         assert app.focused is app.query_one(PlanTree)
+
+
+async def test_g_in_the_checklist_shows_the_score_line_again(demo_db: Path) -> None:
+    app = make_app(demo_db, today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        checklist = app.query_one(ChecklistPane)
+        checklist.focus()
+        await pilot.press("G")
+        await pilot.pause()
+        assert checklist.scroll_offset.y > 0
+        await pilot.press("g")
+        await pilot.pause()
+        assert checklist.scroll_offset.y == 0
+        assert checklist.highlighted_option is not None
+        assert checklist.highlighted_option.id == "M1"

@@ -96,6 +96,11 @@ class ChecklistPane(LineList):
         if keep is not None:
             self.highlighted = self.get_option_index(keep)
 
+    def action_first(self) -> None:
+        # The first rule sits below the score and its gate's heading: show those too.
+        super().action_first()
+        self.scroll_home(animate=False)
+
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         result = self._results.get(event.option.id or "")
