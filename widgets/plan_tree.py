@@ -230,7 +230,7 @@ class PlanTree(LeanTree):
     ) -> None:
         kids = self._children_ids(node_id)
         tree_node.allow_expand = bool(kids) or tree_node is self.root
-        if kids and node_id not in self._collapsed:
+        if kids and node_id not in self._collapsed and not tree_node.is_expanded:
             tree_node.expand()
         for kid_id in kids:
             self._put_in(tree_node, kid_id, by_id, label)
@@ -246,7 +246,10 @@ class PlanTree(LeanTree):
         """Add a plan node and its subtree under a tree node, last or before an index."""
         node = by_id[node_id]
         if self._children_ids(node_id):
-            child = tree_node.add(label(node), data=node_id, before=before)
+            # Unfolded as it is made: expand() would post a message per node, and the tree's
+            # repaint waits until it has handled them all (a frame later, on a new account).
+            unfold = node_id not in self._collapsed
+            child = tree_node.add(label(node), data=node_id, before=before, expand=unfold)
         else:
             child = tree_node.add_leaf(label(node), data=node_id, before=before)
         self._by_plan_id[node_id] = child
