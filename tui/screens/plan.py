@@ -248,6 +248,17 @@ class PlanScreen(Screen[None]):
         if event.account_id != self.account_id:
             self.account_id = event.account_id
             self.refresh_view()
+            self.show_plan_now()
+
+    def show_plan_now(self) -> None:
+        """Ask for the plan panes' repaint at once, not when each pane next falls idle.
+
+        Moving through the accounts list, the list's new highlight was drawn in one frame and
+        the new plan a frame (17-25 ms) later, after the tree had handled its queued messages.
+        (`_check_refresh` is what Textual runs on a widget's idle; its version is pinned.)
+        """
+        for pane in (self.tree, self.query_one(ChecklistPane), self.query_one(NodeDetails)):
+            pane._check_refresh()
 
     @on(AccountList.AccountOpened)
     def account_opened(self, event: AccountList.AccountOpened) -> None:
