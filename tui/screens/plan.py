@@ -57,15 +57,20 @@ def slug(name: str) -> str:
     return "-".join(part for part in kept.split("-") if part) or "account"
 
 
-def account_row(account: Account, checklist: Checklist | None) -> AccountRow:
+RowInputs = tuple[str, str, bool, "Checklist | None"]  # account id, name, archived, checklist
+
+
+def account_row(
+    account_id: str, name: str, archived: bool, checklist: Checklist | None
+) -> AccountRow:
     """What the accounts pane shows of an account; its score once it is known."""
     return AccountRow(
-        account.id,
-        account.name,
+        account_id,
+        name,
         None if checklist is None else checklist.passed,
         0 if checklist is None else checklist.total,
         checklist is not None and checklist.tactics_ahead,
-        account.archived,
+        archived,
     )
 
 
@@ -88,7 +93,7 @@ class PlanScreen(Screen[None]):
         self._status: Text | None = None
         self._scoring = False  # score_the_rest is on its way
         # Each account's row as last shown, with the checklist it was made from.
-        self._rows: dict[str, tuple[Checklist | None, AccountRow]] = {}
+        self._rows: dict[str, tuple[RowInputs, AccountRow]] = {}
 
     def compose(self) -> ComposeResult:
         yield Input(
@@ -191,15 +196,11 @@ class PlanScreen(Screen[None]):
             checklist = workspace.checked(account)
             if checklist is None and (index < at_once or account.id == self.account_id):
                 checklist = workspace.checklist(account)
+            # The same row object while its inputs are the same: the list compares rows at once.
+            inputs = (account.id, account.name, account.archived, checklist)
             shown = self._rows.get(account.id)
-            if (
-                shown is None
-                or shown[0] is not checklist
-                or shown[1].name != account.name
-                or shown[1].archived != account.archived
-            ):
-                # The same row object when nothing changed: the list compares rows at once.
-                shown = self._rows[account.id] = (checklist, account_row(account, checklist))
+            if shown is None or shown[0] != inputs:
+                shown = self._rows[account.id] = (inputs, account_row(*inputs))
             rows.append(shown[1])
             if checklist is None and not self._scoring:
                 self._scoring = True
@@ -210,8 +211,15 @@ class PlanScreen(Screen[None]):
         verdicts = node_verdicts(checklist) if checklist else {}
         visible = self.visible_nodes(account) if account else None
         self.tree.show(account, verdicts, visible=visible, cursor=select)
-        self.query_one(ChecklistPane).show(checklist, self.account_id)
-        self.query_one(NodeDetails).show(self.current_node())
+        checklist_pane, details = self.query_one(ChecklistPane), self.query_one(NodeDetails)
+        checklist_pane.show(checklist, self.account_id)
+        details.show(self.current_node())
+        # Send their repaints to the screen now, not when each pane next falls idle: moving
+        # through the accounts list, the new highlight was drawn a frame (17-25 ms) before the
+        # new plan, which waited for the tree to handle its queued messages. (`_check_refresh`
+        # is what Textual runs on a widget's idle; its version is pinned.)
+        for pane in (self.tree, checklist_pane, details):
+            pane._check_refresh()
 
     def score_the_rest(self) -> None:
         """Score the accounts refresh_view left for later, and show their scores."""
@@ -248,17 +256,6 @@ class PlanScreen(Screen[None]):
         if event.account_id != self.account_id:
             self.account_id = event.account_id
             self.refresh_view()
-            self.show_plan_now()
-
-    def show_plan_now(self) -> None:
-        """Ask for the plan panes' repaint at once, not when each pane next falls idle.
-
-        Moving through the accounts list, the list's new highlight was drawn in one frame and
-        the new plan a frame (17-25 ms) later, after the tree had handled its queued messages.
-        (`_check_refresh` is what Textual runs on a widget's idle; its version is pinned.)
-        """
-        for pane in (self.tree, self.query_one(ChecklistPane), self.query_one(NodeDetails)):
-            pane._check_refresh()
 
     @on(AccountList.AccountOpened)
     def account_opened(self, event: AccountList.AccountOpened) -> None:
