@@ -118,14 +118,10 @@ def ratio(runs: dict[str, list[float]]) -> float:
     return statistics.median(runs["keyplan"]) / statistics.median(runs["floor"])
 
 
-# --- Start-up and memory: a process from its start to the first full screen -----------------
-
-
-def first_screen(kind: str, db: Path, out: Path) -> tuple[float, float]:
-    """(seconds from process start to the first full screen, peak resident MB) of one run."""
-    started = time.monotonic_ns()
-    result = subprocess.run(
-        [sys.executable, "-c", STARTUP_DRIVER, kind, str(db), str(out)],
+def run_python(args: Sequence[str]) -> subprocess.CompletedProcess[str]:
+    """This Python on `args`, from the project's folder: no input, output dropped, errors kept."""
+    return subprocess.run(
+        [sys.executable, *args],
         cwd=ROOT,
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
@@ -133,6 +129,15 @@ def first_screen(kind: str, db: Path, out: Path) -> tuple[float, float]:
         text=True,
         check=False,
     )
+
+
+# --- Start-up and memory: a process from its start to the first full screen -----------------
+
+
+def first_screen(kind: str, db: Path, out: Path) -> tuple[float, float]:
+    """(seconds from process start to the first full screen, peak resident MB) of one run."""
+    started = time.monotonic_ns()
+    result = run_python(["-c", STARTUP_DRIVER, kind, str(db), str(out)])
     if result.returncode != 0 or not out.exists():
         raise BenchError(f"the {kind} start-up driver failed:\n{result.stderr.strip()}")
     report = json.loads(out.read_text())
@@ -161,15 +166,7 @@ def measure_startup(db: Path, work: Path, repeat: int) -> dict[str, dict[str, li
 def process_seconds(args: Sequence[str], ok: Collection[int] = (0,)) -> float:
     """Seconds a Python process with these arguments takes, start to exit, output discarded."""
     started = time.perf_counter()
-    result = subprocess.run(
-        [sys.executable, *args],
-        cwd=ROOT,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-        check=False,
-    )
+    result = run_python(args)
     elapsed = time.perf_counter() - started
     if result.returncode not in ok:
         raise BenchError(
