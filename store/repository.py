@@ -24,7 +24,7 @@ from tinydb.middlewares import CachingMiddleware
 
 from plan.errors import PlanFileError, SaveError, StaleFileError
 from plan.model import Portfolio
-from store.codec import Document, from_doc, to_doc
+from store.codec import Document, from_doc, one_line, to_doc
 from store.files import atomic_write_bytes, remove_orphan_temp_files
 from store.lock import WriteLock, locked_error
 from store.schema import (
@@ -76,12 +76,6 @@ def _collector_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
-
-
-def _one_line(error: Exception) -> str:
-    if isinstance(error, KeyError):
-        return f"missing {error.args[0]!r}"
-    return " ".join(str(error).split())
 
 
 class Repository:
@@ -251,12 +245,11 @@ class Repository:
         with _collector_paused():
             for record in self._db.table(ACCOUNTS_TABLE):
                 document = dict(record)
+                where = f"{self.path}: account {record.doc_id}"
                 try:
-                    account = from_doc(document)
+                    account = from_doc(document, where)
                 except (KeyError, TypeError, ValueError) as error:
-                    raise PlanFileError(
-                        f"{self.path}: account {record.doc_id} is not valid ({_one_line(error)})"
-                    ) from None
+                    raise PlanFileError(f"{where} is not valid ({one_line(error)})") from None
                 if account.id in documents:
                     raise PlanFileError(
                         f"{self.path}: account {record.doc_id} repeats the id {account.id!r}"

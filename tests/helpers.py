@@ -15,6 +15,17 @@ def write_db(path: Path, accounts: list[Account]) -> Path:
     return path
 
 
+def break_plan(path: Path, number: int) -> bytes:
+    """Damage the plan of the `number`th account in the file (as a bad hand edit would);
+    the file's new content."""
+    import orjson
+
+    tables = orjson.loads(path.read_bytes())
+    tables["accounts"][str(number)]["plan"] = '{"text": "Be first", "objectives": ['
+    path.write_bytes(content := orjson.dumps(tables))
+    return content
+
+
 def load_db(path: Path) -> Portfolio:
     """What the database file holds now."""
     with Repository(path, write=False) as repository:

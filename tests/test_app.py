@@ -13,11 +13,11 @@ from textual.widgets import Checkbox, Input, Select
 
 from plan.config import Config
 from plan.demo import demo_accounts
-from plan.errors import SaveError
+from plan.errors import PlanFileError, SaveError
 from plan.fields import FIELDS
 from plan.model import Account, Mission, Objective, Strategy, Tactic
 from store.repository import Repository
-from tests.helpers import load_db, write_db
+from tests.helpers import break_plan, load_db, write_db
 from tui.app import KeyplanApp, make_app
 from tui.screens.dialogs import Confirm
 from tui.screens.edit_form import EditForm
@@ -616,6 +616,23 @@ async def test_accounts_beyond_the_first_screenful_are_scored_just_after_it(
         assert "…" not in {row.score for row in rows}
 
 
+async def test_the_rest_are_scored_a_batch_a_frame(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("tui.screens.plan.SCORE_BATCH", 10)
+    accounts = [Account(f"Account {n:02}") for n in range(50)]
+    app = make_app(write_db(db_path, accounts), today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.workspace.replace(app.portfolio)
+        app.editor.refresh_view()
+        rows = app.query_one(AccountList)._rows
+        first = sum(row.passed is not None for row in rows)
+        app.editor.score_the_rest()
+        rows = app.query_one(AccountList)._rows
+        assert sum(row.passed is not None for row in rows) == first + 10
+        await until(pilot, lambda: None not in {r.passed for r in app.query_one(AccountList)._rows})
+
+
 async def test_a_node_added_at_the_bottom_stays_in_sight_when_the_prompt_closes(
     demo_db: Path,
 ) -> None:
@@ -659,3 +676,36 @@ async def test_g_in_the_checklist_shows_the_score_line_again(demo_db: Path) -> N
         assert checklist.scroll_offset.y == 0
         assert checklist.highlighted_option is not None
         assert checklist.highlighted_option.id == "M1"
+
+
+async def test_a_broken_plan_found_after_start_stops_the_app_with_status_2(
+    db_path: Path,
+) -> None:
+    # Plans are decoded when first used: account 35 is off the first screen, so it is found
+    # broken when the rest are scored, just after the first screen.
+    write_db(db_path, [Account(f"Account {n:02}") for n in range(40)])
+    content = break_plan(db_path, 35)
+    app = make_app(db_path, today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: app.broken_file is not None)
+    assert app.return_code == 2
+    assert app.broken_file is not None
+    assert app.broken_file.startswith(
+        f"{db_path}: account 35: its plan is not valid (unexpected end of data"
+    )
+    assert db_path.read_bytes() == content
+
+
+async def test_edits_made_before_a_broken_plan_is_found_are_saved(demo_db: Path) -> None:
+    app = make_app(demo_db, today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("r")  # rename the first account
+        await type_text(pilot, " Renamed")
+        await pilot.press("enter")
+        name = app.portfolio.accounts[0].name
+        assert name.endswith(" Renamed") and app.workspace.dirty
+        app._handle_exception(PlanFileError("plans.json: account 9: its plan is not valid"))
+        await pilot.pause()
+    assert app.return_code == 2
+    assert app.broken_file == "plans.json: account 9: its plan is not valid"
+    assert load_db(demo_db).accounts[0].name == name

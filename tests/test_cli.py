@@ -15,7 +15,7 @@ import pytest
 from plan.demo import demo_accounts
 from plan.model import Account, Mission, Objective, Strategy, Tactic
 from store.repository import Repository
-from tests.helpers import load_db, write_db
+from tests.helpers import break_plan, load_db, write_db
 from tui.cli import main
 
 TODAY = date.today()
@@ -318,3 +318,17 @@ def test_the_data_and_config_folders_are_the_ones_platformdirs_names(
     assert default_db_path() == platformdirs.user_data_path("keyplan", appauthor=False) / (
         "plans.json"
     )
+
+
+@pytest.mark.parametrize("command", [["check"], ["export"], ["accounts"]])
+def test_a_broken_plan_in_the_file_is_one_line_and_status_2(
+    demo_db: Path, capsys: pytest.CaptureFixture[str], command: list[str]
+) -> None:
+    content = break_plan(demo_db, 3)
+    code, _, err = run(capsys, *command, "--db", str(demo_db))
+    assert code == 2
+    assert err.startswith(
+        f"keyplan: {demo_db}: account 3: its plan is not valid (unexpected end of data"
+    )
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert demo_db.read_bytes() == content

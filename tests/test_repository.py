@@ -20,7 +20,7 @@ import pytest
 import store.files
 import store.storage
 from plan.errors import LockedError, PlanFileError, SaveError, StaleFileError
-from plan.model import Portfolio, Tactic
+from plan.model import Account, Portfolio, Tactic
 from store import SCHEMA_VERSION, Repository
 from store.codec import to_doc
 from store.schema import MIGRATIONS
@@ -59,7 +59,8 @@ def test_new_database_is_empty_and_created_on_first_save(tmp_path: Path) -> None
         assert not db.exists()
         repository.save(portfolio_of(1))
     assert stat.S_IMODE(db.stat().st_mode) == 0o600
-    assert orjson.loads(db.read_bytes())["meta"] == {"1": {"app": "keyplan", "schema": 1}}
+    meta = orjson.loads(db.read_bytes())["meta"]
+    assert meta == {"1": {"app": "keyplan", "schema": SCHEMA_VERSION}}
 
 
 def test_read_only_open_of_a_missing_database_creates_nothing(tmp_path: Path) -> None:
@@ -175,7 +176,7 @@ BAD_FILES = {
     ),
     "a newer schema": (
         b'{"meta": {"1": {"app": "keyplan", "schema": 99}}}',
-        "written by a newer keyplan (schema 99; this one reads schema 1 and older)",
+        f"written by a newer keyplan (schema 99; this one reads schema {SCHEMA_VERSION} and older)",
     ),
 }
 
@@ -210,9 +211,9 @@ def test_refused_writable_open_releases_the_lock(db: Path) -> None:
             lambda doc: doc.update(reviewed="13/11/2026"),
             "account 1 is not valid (Invalid isoformat",
         ),
-        (lambda doc: doc["mission"].update(objectives=7), "account 1 is not valid ("),
+        (lambda doc: doc.update(plan={"text": ""}), "account 1 is not valid (its plan is dict"),
     ],
-    ids=["missing field", "bad date", "wrong type"],
+    ids=["missing field", "bad date", "plan not text"],
 )
 def test_account_of_the_wrong_shape_is_refused_on_load(db: Path, damage, problem: str) -> None:
     doc = to_doc(sample_account(1))
@@ -225,6 +226,33 @@ def test_account_of_the_wrong_shape_is_refused_on_load(db: Path, damage, problem
     assert db.read_bytes() == content
 
 
+@pytest.mark.parametrize(
+    "plan, problem",
+    [
+        ('{"text": "', "unexpected end of data"),
+        ('{"text": "", "horizon_years": null}', "missing 'notes'"),
+        ("[1, 2]", "list indices must be integers"),
+    ],
+    ids=["not JSON", "missing field", "not an object"],
+)
+def test_plan_of_the_wrong_shape_is_refused_when_first_used(
+    db: Path, plan: str, problem: str
+) -> None:
+    doc = to_doc(sample_account(1))
+    doc["plan"] = plan
+    content = database_bytes(doc, to_doc(sample_account(2)))
+    db.write_bytes(content)
+    with Repository(db) as repository:
+        broken, sound = repository.load().accounts
+        assert sound.mission.objectives  # the other accounts are not affected
+        with pytest.raises(PlanFileError) as raised:
+            broken.mission  # noqa: B018 (reading it decodes it)
+        repository.save(Portfolio([broken, sound]), changed=[sound.id])
+    assert raised.value.message.startswith(f"{db}: account 1: its plan is not valid ({problem}")
+    # Saved as it was read: a plan that cannot be decoded is never rewritten.
+    assert orjson.loads(db.read_bytes())["accounts"]["1"]["plan"] == plan
+
+
 def test_accounts_with_the_same_id_are_refused(db: Path) -> None:
     doc = to_doc(sample_account(1))
     db.write_bytes(database_bytes(doc, doc))
@@ -235,9 +263,16 @@ def test_accounts_with_the_same_id_are_refused(db: Path) -> None:
 # --- migration
 
 
+def schema_1_doc(account: Account) -> dict:
+    """An account as schema 1 held it: its plan as JSON objects under "mission"."""
+    doc = to_doc(account)
+    doc["mission"] = orjson.loads(doc.pop("plan"))
+    return doc
+
+
 def schema_0_database() -> bytes:
     """The pre-release layout: accounts had no archived flag."""
-    doc = to_doc(sample_account(2))
+    doc = schema_1_doc(sample_account(2))
     del doc["archived"]
     return database_bytes(doc, schema=0)
 
@@ -260,6 +295,18 @@ def test_older_schema_is_backed_up_then_migrated(db: Path) -> None:
     migrated = orjson.loads(db.read_bytes())
     assert migrated["meta"] == {"1": {"app": "keyplan", "schema": SCHEMA_VERSION}}
     assert migrated["accounts"]["1"]["archived"] is False
+
+
+def test_schema_1_plans_become_text_and_read_back_the_same(db: Path) -> None:
+    accounts = [sample_account(1), sample_account(2)]
+    db.write_bytes(database_bytes(*map(schema_1_doc, accounts), schema=1))
+    with Repository(db) as repository:
+        assert plain(repository.load()) == plain(Portfolio(accounts))
+    migrated = orjson.loads(db.read_bytes())
+    assert db.with_name("plans.json.v1.bak").exists()
+    for doc in migrated["accounts"].values():
+        assert "mission" not in doc
+        assert orjson.loads(doc["plan"])["objectives"]
 
 
 def test_older_schema_opened_read_only_is_migrated_in_memory_only(db: Path) -> None:

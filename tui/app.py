@@ -23,7 +23,7 @@ from textual.widget import Widget
 
 from plan.config import Config
 from plan.edits import Edit, mark_reviewed
-from plan.errors import KeyplanError, StaleFileError, ValidationError
+from plan.errors import KeyplanError, PlanFileError, StaleFileError, ValidationError
 from plan.model import Account, Portfolio
 from plan.workspace import Workspace
 from tui.messages import PlanSaved
@@ -78,6 +78,7 @@ class KeyplanApp(App[int]):
         self._disk_warned = False
         self.type_ahead = TypeAhead(self, route=super().on_event)
         self._focus_before_small: Widget | None = None
+        self.broken_file: str | None = None  # why keyplan stopped, when the file was at fault
         if self.config.keys:
             self.set_keymap(dict(self.config.keys))
 
@@ -114,6 +115,28 @@ class KeyplanApp(App[int]):
 
     def on_unmount(self) -> None:
         self.repository.close()
+
+    def _handle_exception(self, error: Exception) -> None:
+        # Each plan is decoded when its account is first used (store/codec.py), so a plan the
+        # file holds broken is found after start (all are decoded for their scores just after
+        # the first screen). Stop as for a broken file at start: a one-line error and status 2,
+        # not a traceback. Edits already made to other accounts are saved first; the broken
+        # plan is written back exactly as it was read.
+        if not isinstance(error, PlanFileError):
+            super()._handle_exception(error)
+            return
+        if self.broken_file is not None:
+            return
+        self.broken_file = str(error)
+        if self._save_timer is not None:
+            self._save_timer.stop()
+        changed = self.workspace.take_dirty()
+        if changed and not self.repository.read_only:
+            try:
+                self.repository.save(self.portfolio, changed)
+            except KeyplanError as save_error:
+                self.broken_file += f"; your last edits are not saved: {save_error}"
+        self.exit(return_code=2)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # App keys stay live under a modal; there `q` would quit from inside a dialog.
@@ -422,4 +445,6 @@ def run_app(app: KeyplanApp, *, mouse: bool = True) -> int:
         result = app.run(mouse=mouse)
     finally:
         app.repository.close()
+    if app.broken_file is not None:
+        raise PlanFileError(app.broken_file)  # the CLI prints it as any other
     return app.return_code or result or 0
