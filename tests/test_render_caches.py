@@ -139,3 +139,39 @@ async def test_a_move_repaints_a_few_rows_of_the_tree_not_the_pane(
         }
         assert len(rows) <= 4  # the two tactics that swapped, and the cursor's old and new row
         assert_panes_true(app, "J")
+
+
+PROMPTS = [
+    "short",
+    "",
+    "a name long enough to wrap in a narrow pane, and then some more words",
+    "two\nlines",
+    "exactly twenty cells",
+    "全角の名前は二つのセルを取る",
+    "trailing spaces         ",
+]
+
+
+@pytest.mark.parametrize("cut", ["", "text-wrap: nowrap; text-overflow: ellipsis;"])
+@pytest.mark.parametrize("width", [12, 20, 21, 40])
+async def test_the_lists_measure_options_as_option_list_does(width: int, cut: str) -> None:
+    from rich.text import Text
+    from textual.app import App, ComposeResult
+
+    from widgets.line_list import LineList
+
+    class Lists(App[None]):
+        CSS = f"OptionList {{ width: {width}; height: 20; border: none; {cut} }}"
+
+        def compose(self) -> ComposeResult:
+            yield LineList(*[Text(prompt) for prompt in PROMPTS], id="lean")
+            yield OptionList(*[Text(prompt) for prompt in PROMPTS], id="textual")
+
+    app = Lists()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        lean, textual = app.query_one("#lean", LineList), app.query_one("#textual", OptionList)
+        assert lean._heights == textual._heights
+        assert lean._lines == textual._lines
+        text = [["".join(text for text, _ in row)] for row in drawn(lean)]
+        assert text == [["".join(text for text, _ in row)] for row in drawn(textual)]
