@@ -21,7 +21,7 @@ def break_plan(path: Path, number: int) -> bytes:
     import orjson
 
     tables = orjson.loads(path.read_bytes())
-    tables["accounts"][str(number)]["plan"] = '{"text": "Be first", "objectives": ['
+    del tables["accounts"][str(number)]["mission"]["text"]
     path.write_bytes(content := orjson.dumps(tables))
     return content
 

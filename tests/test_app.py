@@ -691,7 +691,7 @@ async def test_a_broken_plan_found_after_start_stops_the_app_with_status_2(
     assert app.return_code == 2
     assert app.broken_file is not None
     assert app.broken_file.startswith(
-        f"{db_path}: account 35: its plan is not valid (unexpected end of data"
+        f"{db_path}: account 35: its plan is not valid (missing 'text')"
     )
     assert db_path.read_bytes() == content
 

@@ -327,8 +327,6 @@ def test_a_broken_plan_in_the_file_is_one_line_and_status_2(
     content = break_plan(demo_db, 3)
     code, _, err = run(capsys, *command, "--db", str(demo_db))
     assert code == 2
-    assert err.startswith(
-        f"keyplan: {demo_db}: account 3: its plan is not valid (unexpected end of data"
-    )
+    assert err.startswith(f"keyplan: {demo_db}: account 3: its plan is not valid (missing 'text')")
     assert err.count("\n") == 1 and "Traceback" not in err
     assert demo_db.read_bytes() == content

@@ -20,7 +20,7 @@ import pytest
 import store.files
 import store.storage
 from plan.errors import LockedError, PlanFileError, SaveError, StaleFileError
-from plan.model import Account, Portfolio, Tactic
+from plan.model import Portfolio, Tactic
 from store import SCHEMA_VERSION, Repository
 from store.codec import to_doc
 from store.schema import MIGRATIONS
@@ -211,9 +211,9 @@ def test_refused_writable_open_releases_the_lock(db: Path) -> None:
             lambda doc: doc.update(reviewed="13/11/2026"),
             "account 1 is not valid (Invalid isoformat",
         ),
-        (lambda doc: doc.update(plan={"text": ""}), "account 1 is not valid (its plan is dict"),
+        (lambda doc: doc.update(mission=[]), "account 1 is not valid (its mission is list"),
     ],
-    ids=["missing field", "bad date", "plan not text"],
+    ids=["missing field", "bad date", "mission not an object"],
 )
 def test_account_of_the_wrong_shape_is_refused_on_load(db: Path, damage, problem: str) -> None:
     doc = to_doc(sample_account(1))
@@ -227,30 +227,28 @@ def test_account_of_the_wrong_shape_is_refused_on_load(db: Path, damage, problem
 
 
 @pytest.mark.parametrize(
-    "plan, problem",
+    "damage, problem",
     [
-        ('{"text": "', "unexpected end of data"),
-        ('{"text": "", "horizon_years": null}', "missing 'notes'"),
-        ("[1, 2]", "list indices must be integers"),
+        (lambda plan: plan.pop("text"), "missing 'text'"),
+        (lambda plan: plan["objectives"][0].update(due="soon"), "Invalid isoformat string"),
+        (lambda plan: plan.update(objectives=7), "'int' object is not iterable"),
     ],
-    ids=["not JSON", "missing field", "not an object"],
+    ids=["missing field", "bad date", "wrong type"],
 )
-def test_plan_of_the_wrong_shape_is_refused_when_first_used(
-    db: Path, plan: str, problem: str
-) -> None:
+def test_plan_of_the_wrong_shape_is_refused_when_first_used(db: Path, damage, problem: str) -> None:
     doc = to_doc(sample_account(1))
-    doc["plan"] = plan
+    damage(plan := doc["mission"])
     content = database_bytes(doc, to_doc(sample_account(2)))
     db.write_bytes(content)
     with Repository(db) as repository:
         broken, sound = repository.load().accounts
         assert sound.mission.objectives  # the other accounts are not affected
         with pytest.raises(PlanFileError) as raised:
-            broken.mission  # noqa: B018 (reading it decodes it)
+            broken.mission  # noqa: B018 (reading it builds it)
         repository.save(Portfolio([broken, sound]), changed=[sound.id])
     assert raised.value.message.startswith(f"{db}: account 1: its plan is not valid ({problem}")
-    # Saved as it was read: a plan that cannot be decoded is never rewritten.
-    assert orjson.loads(db.read_bytes())["accounts"]["1"]["plan"] == plan
+    # Saved as it was read: a plan that cannot be built is never rewritten.
+    assert orjson.loads(db.read_bytes())["accounts"]["1"]["mission"] == plan
 
 
 def test_accounts_with_the_same_id_are_refused(db: Path) -> None:
@@ -263,16 +261,9 @@ def test_accounts_with_the_same_id_are_refused(db: Path) -> None:
 # --- migration
 
 
-def schema_1_doc(account: Account) -> dict:
-    """An account as schema 1 held it: its plan as JSON objects under "mission"."""
-    doc = to_doc(account)
-    doc["mission"] = orjson.loads(doc.pop("plan"))
-    return doc
-
-
 def schema_0_database() -> bytes:
     """The pre-release layout: accounts had no archived flag."""
-    doc = schema_1_doc(sample_account(2))
+    doc = to_doc(sample_account(2))
     del doc["archived"]
     return database_bytes(doc, schema=0)
 
@@ -295,18 +286,6 @@ def test_older_schema_is_backed_up_then_migrated(db: Path) -> None:
     migrated = orjson.loads(db.read_bytes())
     assert migrated["meta"] == {"1": {"app": "keyplan", "schema": SCHEMA_VERSION}}
     assert migrated["accounts"]["1"]["archived"] is False
-
-
-def test_schema_1_plans_become_text_and_read_back_the_same(db: Path) -> None:
-    accounts = [sample_account(1), sample_account(2)]
-    db.write_bytes(database_bytes(*map(schema_1_doc, accounts), schema=1))
-    with Repository(db) as repository:
-        assert plain(repository.load()) == plain(Portfolio(accounts))
-    migrated = orjson.loads(db.read_bytes())
-    assert db.with_name("plans.json.v1.bak").exists()
-    for doc in migrated["accounts"].values():
-        assert "mission" not in doc
-        assert orjson.loads(doc["plan"])["objectives"]
 
 
 def test_older_schema_opened_read_only_is_migrated_in_memory_only(db: Path) -> None:

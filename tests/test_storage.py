@@ -226,8 +226,7 @@ def test_document_holds_dates_as_iso_strings_and_every_field() -> None:
     doc = to_doc(account)
     assert doc["reviewed"] == "2026-11-12"
     assert doc["review_notes"] == [{"on": "2026-08-20", "text": "Agreed the capex seat first."}]
-    plan = orjson.loads(doc["plan"])  # the plan is one JSON text, parsed when first used
-    tactic = plan["objectives"][0]["strategies"][0]["tactics"][0]
+    tactic = doc["mission"]["objectives"][0]["strategies"][0]["tactics"][0]
     assert tactic["due"] == "2027-03-01"
     assert set(tactic) == {"id", "title", "owner", "due", "status", "notes", "created", "updated"}
     assert doc["updated"] == "2026-11-24T13:36:48+00:00" != doc["created"]
