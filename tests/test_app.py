@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -709,3 +710,19 @@ async def test_edits_made_before_a_broken_plan_is_found_are_saved(demo_db: Path)
     assert app.return_code == 2
     assert app.broken_file == "plans.json: account 9: its plan is not valid"
     assert load_db(demo_db).accounts[0].name == name
+
+
+async def test_the_collector_is_off_while_the_first_screen_is_built(demo_db: Path) -> None:
+    assert gc.isenabled()
+    app = make_app(demo_db, today=TODAY)
+    assert not gc.isenabled()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, gc.isenabled)
+    assert gc.isenabled()
+
+
+def test_a_refused_file_leaves_the_collector_on(db_path: Path) -> None:
+    db_path.write_bytes(b"[1, 2]")
+    with pytest.raises(PlanFileError):
+        make_app(db_path)
+    assert gc.isenabled()
