@@ -75,7 +75,7 @@ with open(out, "w") as file:
     json.dump({"shown_ns": shown_ns, "peak_kb": peak_kb}, file)
 """
 
-CLI = "import sys; from tui.cli import main; sys.exit(main())"
+CLI = "from tui.cli import run; run()"  # what the `keyplan` script runs
 JSON_LOAD = "import json, sys; json.load(open(sys.argv[1]))"
 
 

@@ -242,6 +242,21 @@ def test_the_console_script_runs_as_a_process(demo_db: Path) -> None:
     assert version.stdout.startswith("keyplan ")
 
 
+def test_a_command_run_as_a_process_writes_all_its_output_before_it_ends(
+    demo_db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The process ends without Python's clean-up (tui.cli.run): the output must be flushed.
+    _, expected, _ = run(capsys, "export", "--db", str(demo_db))
+    done = subprocess.run(
+        [sys.executable, "-m", "tui.cli", "export", "--db", str(demo_db)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0 and done.stderr == ""
+    assert done.stdout == expected and len(expected) > 10_000
+
+
 def test_check_since_lists_the_nodes_changed_since_a_date_or_the_last_review(
     demo_db: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -128,5 +130,23 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
             gc.enable()
 
 
+def run() -> None:
+    """The `keyplan` command: `main`, then the end of the process.
+
+    A command ends the process at once, once its output is flushed: Python would otherwise
+    free every object of the plans it loaded, one by one (9 ms of `keyplan export`'s 110 at
+    200 accounts), for nothing. The app, and anything else that imported Textual, exits the
+    usual way, which restores the terminal.
+    """
+    code = main()
+    if "textual" in sys.modules:
+        sys.exit(code)
+    for stream in (sys.stdout, sys.stderr):
+        # A closed pipe (`keyplan check | head`) or stream has nothing more to take.
+        with contextlib.suppress(OSError, ValueError):
+            stream.flush()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()
