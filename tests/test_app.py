@@ -712,17 +712,31 @@ async def test_edits_made_before_a_broken_plan_is_found_are_saved(demo_db: Path)
     assert load_db(demo_db).accounts[0].name == name
 
 
-async def test_the_collector_is_off_while_the_first_screen_is_built(demo_db: Path) -> None:
+async def test_the_collector_is_off_while_the_first_screen_is_built(
+    demo_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     assert gc.isenabled()
     app = make_app(demo_db, today=TODAY)
-    assert not gc.isenabled()
+    on_load = KeyplanApp.on_load
+    off_while_loading: list[bool] = []
+
+    def spy(app: KeyplanApp) -> None:
+        on_load(app)
+        off_while_loading.append(not gc.isenabled())
+
+    monkeypatch.setattr(KeyplanApp, "on_load", spy)
     async with app.run_test(size=(80, 24)) as pilot:
         await until(pilot, gc.isenabled)
+    assert off_while_loading == [True]
     assert gc.isenabled()
 
 
-def test_a_refused_file_leaves_the_collector_on(db_path: Path) -> None:
-    db_path.write_bytes(b"[1, 2]")
-    with pytest.raises(PlanFileError):
-        make_app(db_path)
+async def test_an_app_that_stops_before_its_first_screen_turns_the_collector_on(
+    db_path: Path,
+) -> None:
+    write_db(db_path, [Account("Kestrel")])
+    break_plan(db_path, 1)  # found broken while the first screen is built
+    app = make_app(db_path, today=TODAY)
+    await app.run_async(headless=True, size=(80, 24))
+    assert app.broken_file is not None and app.return_code == 2
     assert gc.isenabled()

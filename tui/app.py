@@ -79,7 +79,7 @@ class KeyplanApp(App[int]):
         self.type_ahead = TypeAhead(self, route=super().on_event)
         self._focus_before_small: Widget | None = None
         self.broken_file: str | None = None  # why keyplan stopped, when the file was at fault
-        self._collecting = gc.isenabled()  # whether to collect once the first screen is shown
+        self._collecting = False  # the collector is to be turned on when the first screen is shown
         if self.config.keys:
             self.set_keymap(dict(self.config.keys))
 
@@ -102,6 +102,7 @@ class KeyplanApp(App[int]):
             return
         if small:
             self._focus_before_small = self.focused
+            self.editor.show_too_small()
         self.set_class(small, "-too-small")
         if not small:
             # Hidden panes lose focus; give it back to where it was, so keys work at once.
@@ -111,18 +112,25 @@ class KeyplanApp(App[int]):
             elif self.focused is None:
                 self.screen.focus_next()
 
+    def on_load(self) -> None:
+        # Off while the first screen is built: the ~100 young-generation passes it made, over
+        # objects that all live as long as the app, took 4 ms of it at 200 accounts.
+        self._collecting = gc.isenabled()
+        gc.disable()
+
     def _first_screen_shown(self) -> None:
         # The screen as first shown (widgets, styles, Rich's caches) lives as long as the app,
         # like the plans: out of the collector's sight too, or a full collection rescans it
-        # and lands 15-25 ms on an unlucky keypress. Until now make_app kept the collector
-        # off: its ~150 young-generation passes while the first screen was built took 6 ms.
+        # and lands 15-25 ms on an unlucky keypress.
         gc.freeze()
         if self._collecting:
+            self._collecting = False
             gc.enable()
 
     def on_unmount(self) -> None:
         self.repository.close()
         if self._collecting:  # an app that stopped before its first screen was shown
+            self._collecting = False
             gc.enable()
 
     def _handle_exception(self, error: Exception) -> None:
@@ -438,23 +446,14 @@ def make_app(
 
     Errors opening the file (not JSON, a newer schema, ...) propagate: the CLI prints them.
     """
-    collecting = gc.isenabled()
-    gc.disable()  # until the first screen is shown: see KeyplanApp._first_screen_shown
-    try:
-        from store.repository import Repository
+    from store.repository import Repository
 
-        repository = Repository(db_path, write=True)
-        try:
-            app = KeyplanApp(repository, config, today)
-        except BaseException:
-            repository.close()
-            raise
+    repository = Repository(db_path, write=True)
+    try:
+        return KeyplanApp(repository, config, today)
     except BaseException:
-        if collecting:
-            gc.enable()
+        repository.close()
         raise
-    app._collecting = collecting
-    return app
 
 
 def run_app(app: KeyplanApp, *, mouse: bool = True) -> int:
