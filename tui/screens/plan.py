@@ -100,20 +100,42 @@ class PlanScreen(Screen[None]):
         self._rows: dict[str, tuple[RowInputs, AccountRow]] = {}
 
     def compose(self) -> ComposeResult:
-        yield Input(
-            placeholder="filter accounts and nodes: type, Enter to keep, Esc to clear", id="filter"
-        )
+        # The filter, the new-title prompt and the too-small notice are hidden at first: each
+        # is mounted when first needed (see `filter_input`), 5 ms sooner on the first screen.
         with Horizontal(id="panes"):
             yield AccountList(id="accounts")
             with Vertical(id="center"):
                 yield PlanTree(id="tree")
-                yield Label("", id="adding-label")
-                yield Input(id="adding")
                 yield NodeDetails(id="details")
             yield ChecklistPane(id="checklist")
         yield Static(id="status")
-        yield Static(TOO_SMALL, id="too-small")
         yield Footer(show_command_palette=False)
+
+    def filter_input(self) -> Input | None:
+        """The filter's input; None until it is first opened."""
+        return next(iter(self.query("#filter").results(Input)), None)
+
+    async def mount_filter(self) -> Input:
+        filter_input = self.filter_input()
+        if filter_input is None:
+            placeholder = "filter accounts and nodes: type, Enter to keep, Esc to clear"
+            filter_input = Input(placeholder=placeholder, id="filter")
+            await self.mount(filter_input, before="#panes")
+        return filter_input
+
+    async def mount_adding(self) -> tuple[Label, Input]:
+        """The new-title prompt: its label and input, mounted on first use."""
+        if not self.query("#adding"):
+            await self.query_one("#center").mount(
+                Label("", id="adding-label"), Input(id="adding"), before="#details"
+            )
+        return self.query_one("#adding-label", Label), self.query_one("#adding", Input)
+
+    def show_too_small(self) -> None:
+        """Mount the notice that the window is too small (the app's CSS shows it)."""
+        # Not before the screen is composed: its on_mount looks again.
+        if self.query("#status") and not self.query("#too-small"):
+            self.mount(Static(TOO_SMALL, id="too-small"), after="#status")
 
     def on_mount(self) -> None:
         self.query_one("#accounts").border_title = "Accounts"
@@ -123,6 +145,8 @@ class PlanScreen(Screen[None]):
         self.account_id = accounts[0].id if accounts else None
         self.refresh_view()
         self.show_status()
+        if self.app.has_class("-too-small"):  # a window too small from the start
+            self.show_too_small()
         # Textual shows a pane's scrollbar once a first layout finds its lines overflow, then
         # lays out and draws the whole screen again (4 ms of the first screen at 200 accounts).
         # A pane with more lines than the window has rows needs it from the first layout.
@@ -311,7 +335,7 @@ class PlanScreen(Screen[None]):
 
     # --- Editing --------------------------------------------------------------------------
 
-    def action_add_child(self) -> None:
+    async def action_add_child(self) -> None:
         node = self.current_node()
         if node is None or not self.app.writable():
             return
@@ -319,9 +343,9 @@ class PlanScreen(Screen[None]):
         if kind is None:
             self.app.tell("a tactic has no children: press o to add another tactic", "warning")
             return
-        self.start_adding("child", node, kind, below=True)
+        await self.start_adding("child", node, kind, below=True)
 
-    def action_add_sibling(self, below: bool) -> None:
+    async def action_add_sibling(self, below: bool) -> None:
         node = self.current_node()
         if node is None or not self.app.writable():
             return
@@ -330,15 +354,13 @@ class PlanScreen(Screen[None]):
                 "an account has exactly one mission: press a to add an objective", "warning"
             )
             return
-        self.start_adding("sibling", node, node.KIND, below=below)
+        await self.start_adding("sibling", node, node.KIND, below=below)
 
-    def start_adding(self, how: str, node: Node, kind: str, *, below: bool) -> None:
+    async def start_adding(self, how: str, node: Node, kind: str, *, below: bool) -> None:
         self._adding = (how, node.id, below)
         where = f'under "{node.title}"' if how == "child" else ("below" if below else "above")
-        self.query_one("#adding-label", Label).update(
-            Text(f"New {kind} {where}: type its title, Enter to add, Esc to cancel")
-        )
-        adding = self.query_one("#adding", Input)
+        label, adding = await self.mount_adding()
+        label.update(Text(f"New {kind} {where}: type its title, Enter to add, Esc to cancel"))
         adding.value = ""
         self.set_class(True, "-adding")
         adding.focus()
@@ -495,8 +517,8 @@ class PlanScreen(Screen[None]):
 
     # --- Filter ---------------------------------------------------------------------------
 
-    def action_filter(self) -> None:
-        filter_input = self.query_one("#filter", Input)
+    async def action_filter(self) -> None:
+        filter_input = await self.mount_filter()
         if self.focused is not filter_input:
             self._focus_before_filter = self.focused
         self.set_class(True, "-filtering")
@@ -516,8 +538,8 @@ class PlanScreen(Screen[None]):
         self.query_one(AccountList).focus()
 
     def clear_filter(self) -> None:
-        filter_input = self.query_one("#filter", Input)
-        if filter_input.value:
+        filter_input = self.filter_input()
+        if filter_input is not None and filter_input.value:
             filter_input.value = ""
             self.filter_text = ""
             self.refresh_view()
@@ -528,7 +550,7 @@ class PlanScreen(Screen[None]):
         """Escape: drop the new title, else clear the filter, else go back to the review."""
         if self._adding is not None:  # even with the focus moved off the prompt (Tab)
             self.stop_adding()
-        elif self.focused is self.query_one("#filter", Input) or self.filter_text:
+        elif self.filter_text or (self.focused is not None and self.focused is self.filter_input()):
             self.clear_filter()
             (self._focus_before_filter or self.query_one(AccountList)).focus()
         elif self.app.review is not None and self.app.review.jumped:
