@@ -1,4 +1,5 @@
-"""Edits as small command objects that apply and undo themselves, and the undo history.
+"""Edits as small command objects that apply and undo themselves (the undo history that
+applies them is in plan/history.py).
 
 Every change to a plan — from the app, the CLI or an import — is an `Edit`. Edits are built by
 the functions at the bottom (`add_child`, `edit_fields`, `move`, ...), which validate first and
@@ -280,51 +281,6 @@ class MarkReviewed(Edit):
         account.reviewed = self._was
         if self.note:
             account.review_notes.pop()
-
-
-class History:
-    """Applies edits to a portfolio and keeps them for undo and redo."""
-
-    def __init__(self, portfolio: Portfolio, limit: int = 1000) -> None:
-        self.portfolio = portfolio
-        self.limit = limit
-        self._done: list[Edit] = []
-        self._undone: list[Edit] = []
-
-    @property
-    def can_undo(self) -> bool:
-        return bool(self._done)
-
-    @property
-    def can_redo(self) -> bool:
-        return bool(self._undone)
-
-    def do(self, edit: Edit) -> Edit:
-        edit.apply(self.portfolio)
-        self._done.append(edit)
-        del self._done[: -self.limit]
-        self._undone.clear()
-        return edit
-
-    def undo(self) -> Edit | None:
-        if not self._done:
-            return None
-        edit = self._done.pop()
-        edit.undo(self.portfolio)
-        self._undone.append(edit)
-        return edit
-
-    def redo(self) -> Edit | None:
-        if not self._undone:
-            return None
-        edit = self._undone.pop()
-        edit.apply(self.portfolio)
-        self._done.append(edit)
-        return edit
-
-    def clear(self) -> None:
-        self._done.clear()
-        self._undone.clear()
 
 
 # --- Building edits: validate, then describe the change. -------------------------------------

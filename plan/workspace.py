@@ -7,11 +7,15 @@ the one account it touched (not all of them) and marks that account for the next
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from plan.config import ChecklistConfig
-from plan.edits import Edit, History
+from plan.history import History
 from plan.model import Account, Portfolio
 from plan.rules import Checklist, evaluate
+
+if TYPE_CHECKING:
+    from plan.edits import Edit
 
 
 class Workspace:

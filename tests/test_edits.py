@@ -11,7 +11,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from plan.edits import (
-    History,
     add_child,
     add_sibling,
     delete_account,
@@ -24,6 +23,7 @@ from plan.edits import (
     toggle_done,
 )
 from plan.errors import ValidationError
+from plan.history import History
 from plan.model import Account, Mission, Objective, Portfolio, Strategy, Tactic
 
 

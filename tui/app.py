@@ -22,18 +22,17 @@ from textual.timer import Timer
 from textual.widget import Widget
 
 from plan.config import Config
-from plan.edits import Edit, mark_reviewed
 from plan.errors import KeyplanError, PlanFileError, StaleFileError, ValidationError
 from plan.model import Account, Portfolio
 from plan.workspace import Workspace
 from tui.messages import PlanSaved
-from tui.screens.dialogs import Confirm
 from tui.screens.plan import MIN_SIZE, PlanScreen
 from tui.typeahead import TypeAhead
 
 if TYPE_CHECKING:
     # The store is imported at run time by make_app only, and the screens not on the first
     # one when they are first opened: start-up does not wait for them.
+    from plan.edits import Edit
     from store.repository import Repository, Snapshot
     from tui.screens.review import ReviewSession
 
@@ -219,6 +218,8 @@ class KeyplanApp(App[int]):
         self.tell(f"{'undid' if undone else 'redid'}: {edit.label}")
 
     def mark_reviewed(self, account_id: str, note: str) -> bool:
+        from plan.edits import mark_reviewed
+
         today = self.workspace.today
         edit = self.run_edit(lambda: mark_reviewed(self.portfolio, account_id, today, note))
         return edit is not None
@@ -331,6 +332,8 @@ class KeyplanApp(App[int]):
                     "not reloaded: keyplan will not overwrite the file; export or quit", "warning"
                 )
 
+        from tui.screens.dialogs import Confirm
+
         self.push_screen(
             Confirm(f"{reason}. Reload it?{unsaved}", yes="Reload", no="Not now"), answered
         )
@@ -370,6 +373,8 @@ class KeyplanApp(App[int]):
             def answered(quit_anyway: bool | None) -> None:
                 if quit_anyway:
                     self.exit(1)
+
+            from tui.screens.dialogs import Confirm
 
             question = f"Not saved: {error}. Quit anyway and lose the unsaved edits?"
             self.push_screen(Confirm(question, yes="Quit", no="Stay"), answered)

@@ -169,7 +169,8 @@ def cmd_app(ctx: Context) -> int:
 
 def cmd_demo(ctx: Context) -> int:
     from plan.demo import demo_accounts
-    from plan.edits import AddAccount, History
+    from plan.edits import AddAccount
+    from plan.history import History
 
     if not ctx.args.no_open:
         require_terminal()
@@ -362,7 +363,8 @@ def read_plan_file(path: str) -> tuple[bytes, str]:
 
 
 def cmd_import(ctx: Context) -> int:
-    from plan.edits import History, ReplaceAccounts
+    from plan.edits import ReplaceAccounts
+    from plan.history import History
     from plan.markdown import decode_plan, merge_import, parse_markdown
 
     args = ctx.args
@@ -383,7 +385,8 @@ def cmd_import(ctx: Context) -> int:
 
 
 def cmd_review(ctx: Context) -> int:
-    from plan.edits import History, mark_reviewed
+    from plan.edits import mark_reviewed
+    from plan.history import History
 
     with ctx.open(write=True) as repo:
         portfolio = repo.load()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from itertools import islice
 from pathlib import Path
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
@@ -14,23 +15,11 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Input, Label, Static
 
-from plan.edits import (
-    add_child,
-    add_sibling,
-    delete_account,
-    delete_node,
-    edit_fields,
-    move,
-    new_account,
-    set_archived,
-    toggle_done,
-)
 from plan.errors import ValidationError
 from plan.fields import FIELDS
 from plan.model import CHILD_KIND, Account, Node
 from plan.rules import Checklist, Result, fix_field, node_verdicts
 from tui.keys import EDITOR_BINDINGS
-from tui.screens.dialogs import Confirm, Prompt
 from widgets.account_list import AccountList, AccountRow
 from widgets.checklist import ChecklistPane
 from widgets.node_details import NodeDetails
@@ -48,6 +37,20 @@ TOO_SMALL = Text(
     f"Make the window larger: keyplan needs {MIN_SIZE[0]}×{MIN_SIZE[1]}. q quits.",
     justify="center",
 )
+
+
+def edits() -> ModuleType:
+    """plan.edits, imported on the first edit: the first screen does without its classes."""
+    import plan.edits
+
+    return plan.edits
+
+
+def dialogs() -> ModuleType:
+    """The dialogs, imported when one first opens."""
+    import tui.screens.dialogs
+
+    return tui.screens.dialogs
 
 
 def matches(text: str, needle: str) -> bool:
@@ -375,9 +378,11 @@ class PlanScreen(Screen[None]):
             return
         how, node_id, below = pending
         if how == "child":
-            self.app.run_edit(lambda: add_child(account, node_id, event.value))
+            self.app.run_edit(lambda: edits().add_child(account, node_id, event.value))
         else:
-            self.app.run_edit(lambda: add_sibling(account, node_id, event.value, below=below))
+            self.app.run_edit(
+                lambda: edits().add_sibling(account, node_id, event.value, below=below)
+            )
 
     def stop_adding(self) -> None:
         self._adding = None
@@ -407,11 +412,13 @@ class PlanScreen(Screen[None]):
         portfolio = self.app.portfolio
 
         def check(typed: dict[str, Any]) -> None:
-            edit_fields(portfolio, account.id, node_id, typed)
+            edits().edit_fields(portfolio, account.id, node_id, typed)
 
         def done(typed: dict[str, Any] | None) -> None:
             if typed is not None:
-                self.app.run_edit(lambda: edit_fields(portfolio, account.id, node_id, typed))
+                self.app.run_edit(
+                    lambda: edits().edit_fields(portfolio, account.id, node_id, typed)
+                )
 
         from tui.screens.edit_form import EditForm  # not needed until the first form
 
@@ -420,7 +427,7 @@ class PlanScreen(Screen[None]):
     def action_toggle_done(self) -> None:
         account, node = self.account, self.current_node()
         if account is not None and node is not None:
-            self.app.run_edit(lambda: toggle_done(account, node.id))
+            self.app.run_edit(lambda: edits().toggle_done(account, node.id))
 
     def action_delete(self) -> None:
         account = self.account
@@ -429,13 +436,13 @@ class PlanScreen(Screen[None]):
         if self.focused is self.query_one(AccountList):
             count = account.node_count()
             question = f'Delete the account "{account.name}" and its whole plan ({count} nodes)?'
-            self.confirm(question, lambda: delete_account(self.app.portfolio, account.id))
+            self.confirm(question, lambda: edits().delete_account(self.app.portfolio, account.id))
             return
         node = self.current_node()
         if node is None:
             return
         try:
-            edit = delete_node(account, node.id)
+            edit = edits().delete_node(account, node.id)
         except ValidationError as error:
             self.app.tell(str(error), "warning")
             return
@@ -451,12 +458,12 @@ class PlanScreen(Screen[None]):
             if yes:
                 self.app.run_edit(build)
 
-        self.app.push_screen(Confirm(question, yes="Delete", no="Keep"), answered)
+        self.app.push_screen(dialogs().Confirm(question, yes="Delete", no="Keep"), answered)
 
     def action_move(self, step: int) -> None:
         account, node = self.account, self.current_node()
         if account is not None and node is not None:
-            self.app.run_edit(lambda: move(account, node.id, step))
+            self.app.run_edit(lambda: edits().move(account, node.id, step))
 
     def action_undo(self) -> None:
         self.app.undo()
@@ -471,12 +478,12 @@ class PlanScreen(Screen[None]):
         def named(name: str | None) -> None:
             if name is None:
                 return
-            edit = self.app.run_edit(lambda: new_account(self.app.portfolio, name))
+            edit = self.app.run_edit(lambda: edits().new_account(self.app.portfolio, name))
             if edit is not None:
                 self.open_node(edit.account_id, None)
 
         self.app.push_screen(
-            Prompt("New account: its name", placeholder="e.g. ACME Manufacturing"), named
+            dialogs().Prompt("New account: its name", placeholder="e.g. ACME Manufacturing"), named
         )
 
     def action_rename_account(self) -> None:
@@ -487,16 +494,18 @@ class PlanScreen(Screen[None]):
         def named(name: str | None) -> None:
             if name is not None:
                 self.app.run_edit(
-                    lambda: edit_fields(self.app.portfolio, account.id, None, {"name": name})
+                    lambda: edits().edit_fields(
+                        self.app.portfolio, account.id, None, {"name": name}
+                    )
                 )
 
-        self.app.push_screen(Prompt("Rename the account", value=account.name), named)
+        self.app.push_screen(dialogs().Prompt("Rename the account", value=account.name), named)
 
     def action_archive_account(self) -> None:
         account = self.account
         if account is not None:
             edit = self.app.run_edit(
-                lambda: set_archived(self.app.portfolio, account.id, not account.archived)
+                lambda: edits().set_archived(self.app.portfolio, account.id, not account.archived)
             )
             if edit is not None:
                 self.app.tell(f"{edit.label}: {account.name}")
