@@ -49,6 +49,23 @@ class LeanTree(Tree[str]):
         self._painted_at: tuple[int, int, Size] | None = None
         self._holding = False
         self._held = False
+        self._pass_style: Style | None = None  # the pane's style, within one render_lines
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # Tree.render_line works out the pane's style (its background blended over its
+        # parents') for each line: a sixth of drawing the pane. It is the same for all.
+        self._pass_style = self.rich_style
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._pass_style = None
+
+    def render_line(self, y: int) -> Strip:
+        style = self._pass_style
+        if style is None:
+            return super().render_line(y)
+        scroll_x, scroll_y = self.scroll_offset
+        return self._render_line(y + scroll_y, scroll_x, scroll_x + self.size.width, style)
 
     def watch_virtual_size(self, size: Size) -> None:
         self._scroll_update(size)

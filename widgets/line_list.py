@@ -23,6 +23,7 @@ from rich.text import Text
 from textual import events
 from textual.geometry import Region, Size
 from textual.reactive import Reactive
+from textual.strip import Strip
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
@@ -36,12 +37,25 @@ class LineList(OptionList):
         super().__init__(*content, **kwargs)  # type: ignore[arg-type]
         self._drawn_width = -1  # the width the options' drawings were made for
         self._measured_width: int | None = -1  # and their lines; None: cut, any width
+        self._measured_now = False  # within render_lines, once the lines are measured
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # OptionList measures its lines again for each line it draws (through `_lines`);
+        # within one drawing of the pane they cannot change.
+        self._update_lines()
+        self._measured_now = True
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._measured_now = False
 
     def _update_lines(self) -> None:
         """OptionList's, with `option_height` to measure each option, and without measuring
         again at a new width the options that are cut to one line whatever the width (the
         accounts): the first frame measured all of them twice, the scrollbar taking 2 cells
         as soon as the first measure showed they overflow."""
+        if self._measured_now:
+            return
         region = self.scrollable_content_region
         if not region:
             return
