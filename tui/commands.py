@@ -15,7 +15,6 @@ from plan.config import Config, load_config
 from plan.errors import KeyplanError, UnknownAccountError
 from plan.fields import clean_line, parse_date
 from plan.model import Account, Portfolio
-from plan.review import changed_nodes
 from plan.rules import Checklist, evaluate
 
 if TYPE_CHECKING:
@@ -259,6 +258,8 @@ def cmd_check(ctx: Context) -> int:
         any_failed |= any(r.status in failing for r in checklist.results)
         report.append((account, checklist))
     if args.json:
+        from plan.review import changed_nodes  # --since only: other commands do without it
+
         documents = []
         for account, checklist in report:
             document = check_json(account, checklist)
@@ -288,6 +289,8 @@ def print_changes(ctx: Context, account: Account, since: date | None) -> None:
     if since is None:
         ctx.print("  changes: never reviewed, so the whole plan is new")
     else:
+        from plan.review import changed_nodes
+
         nodes = changed_nodes(account, since)
         ctx.print(f"  changed since {since.isoformat()}: {len(nodes) or 'nothing'}")
         for node in nodes:
