@@ -238,8 +238,16 @@ class KeyplanApp(App[int]):
 
     # --- Export ---------------------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="export")
     def export(self, accounts: list[Account], path: Path) -> None:
+        """Write the accounts' plans as Markdown to `path`, in the background."""
+        # Each plan is built when first used (store/codec.py): build them here, on the thread
+        # that edits them, so the writer never builds one at the same time as this thread.
+        for account in accounts:
+            account.mission  # noqa: B018 (reading it builds it)
+        self._write_export(accounts, path)
+
+    @work(thread=True, exclusive=True, group="export")
+    def _write_export(self, accounts: list[Account], path: Path) -> None:
         from plan.markdown_export import export_markdown
         from store.files import atomic_write_bytes
 
