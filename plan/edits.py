@@ -9,7 +9,7 @@ the time it was first applied, so a redo restores exactly the state the first ap
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -70,6 +70,13 @@ class Edit:
         raise NotImplementedError
 
 
+def position(items: Sequence[object], item: object) -> int:
+    """Where this very object stands in the list. Not `list.index`: two nodes with the same
+    content are equal (ids are not compared), so it found the first of two twin tactics, and
+    deleting or moving the second one changed the first."""
+    return next(index for index, candidate in enumerate(items) if candidate is item)
+
+
 def _parent_and_index(account: Account, node_id: str) -> tuple[ParentNode, int]:
     found = account.find(node_id)
     if found is None:
@@ -77,7 +84,7 @@ def _parent_and_index(account: Account, node_id: str) -> tuple[ParentNode, int]:
     node, parent = found
     if parent is None:
         raise ValidationError("the mission is the root of the plan and does not move")
-    return parent, parent.children.index(node)  # type: ignore[arg-type]
+    return parent, position(parent.children, node)
 
 
 @dataclass(eq=False)
@@ -309,7 +316,7 @@ def add_sibling(account: Account, node_id: str, title: str, *, below: bool = Tru
     node, parent = found
     if parent is None:
         raise ValidationError("an account has exactly one mission: add an objective under it")
-    index = parent.children.index(node) + (1 if below else 0)  # type: ignore[arg-type]
+    index = position(parent.children, node) + (1 if below else 0)
     return AddNode(account.id, parent_id=parent.id, index=index, node=_new_node(node.KIND, title))
 
 
@@ -321,7 +328,7 @@ def delete_node(account: Account, node_id: str) -> DeleteNode:
     node, parent = found
     if parent is None:
         raise ValidationError("the mission cannot be deleted: edit its text instead")
-    index = parent.children.index(node)  # type: ignore[arg-type]
+    index = position(parent.children, node)
     return DeleteNode(account.id, node_id=node_id, parent_id=parent.id, index=index, node=node)
 
 
@@ -333,7 +340,7 @@ def move(account: Account, node_id: str, step: int) -> MoveNode:
     if 0 <= target < len(parent.children):
         return MoveNode(account.id, node_id, parent.id, index, parent.id, target)
     parents = [n for n, _ in account.walk() if n.KIND == parent.KIND]
-    neighbour = parents.index(parent) + step
+    neighbour = position(parents, parent) + step
     if not 0 <= neighbour < len(parents):
         raise ValidationError("already at the " + ("bottom" if step > 0 else "top"))
     new_parent = parents[neighbour]
@@ -391,7 +398,7 @@ def new_account(portfolio: Portfolio, name: str, **fields: str) -> AddAccount:
 
 def delete_account(portfolio: Portfolio, account_id: str) -> DeleteAccount:
     account = portfolio.account(account_id)
-    index = portfolio.accounts.index(account)
+    index = position(portfolio.accounts, account)
     return DeleteAccount(account_id, account=account, index=index)
 
 

@@ -235,6 +235,23 @@ def test_a_new_edit_clears_redo() -> None:
     assert not history.can_redo
 
 
+def test_of_two_twin_tactics_the_one_chosen_is_deleted_and_moved() -> None:
+    # Twins are equal (ids are not content), but an edit must act on the one it was given.
+    first, second, other = Tactic("Call"), Tactic("Call"), Tactic("Visit")
+    strategy = Strategy("Win the COO", tactics=[first, second, other])
+    account = Account("Acme", mission=Mission("Be first", objectives=[Objective("Grow")]))
+    account.mission.objectives[0].strategies.append(strategy)
+    portfolio = Portfolio([account])
+    history = History(portfolio)
+    history.do(move(account, second.id, 1))
+    assert [t.id for t in strategy.tactics] == [first.id, other.id, second.id]
+    history.do(delete_node(account, second.id))
+    assert [t.id for t in strategy.tactics] == [first.id, other.id]
+    history.undo()
+    history.undo()
+    assert [t.id for t in strategy.tactics] == [first.id, second.id, other.id]
+
+
 # --- The property: undo after any sequence of edits restores the plan exactly. --------------
 
 ACTIONS = st.lists(
