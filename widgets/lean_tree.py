@@ -133,7 +133,12 @@ class LeanTree(Tree[str]):
         return strip
 
     def get_label_width(self, node: TreeNode[str]) -> int:
-        # Tree measures every line's label each time its lines change, to know how wide it is.
+        # Tree measures every line's label each time its lines change, to know how wide it is:
+        # only a pane that scrolls sideways needs to (at 50 nodes, 1.5 ms of each rebuild).
+        # Elsewhere one cell stands for it, so the label's region is not empty when the cursor
+        # is scrolled into sight.
+        if self.styles.overflow_x == "hidden":
+            return 1
         key = (node._id, node._updates)
         width = self._label_widths.get(key)
         if width is None:
