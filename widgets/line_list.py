@@ -57,14 +57,9 @@ class LineList(OptionList):
         if self._measured_now:
             return
         region = self.scrollable_content_region
-        cut = self.cuts_lines
         if not region:
-            if cut and self.virtual_size.height != len(self.options):
-                # Not laid out yet, but options cut to one line make a list as long as they
-                # are many: the first layout can tell it overflows, and show its scrollbar
-                # (else a second layout, and a second drawing at the narrower width).
-                self.virtual_size = Size(self.virtual_size.width, len(self.options))
             return
+        cut = self.cuts_lines
         width = region.width
         if width != self._drawn_width:
             self._drawn_width = width

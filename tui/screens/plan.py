@@ -150,16 +150,6 @@ class PlanScreen(Screen[None]):
         self.show_status()
         if self.app.has_class("-too-small"):  # a window too small from the start
             self.show_too_small()
-        # Textual shows a pane's scrollbar once a first layout finds its lines overflow, then
-        # lays out and draws the whole screen again (4 ms of the first screen at 200 accounts).
-        # A pane with more lines than the window has rows needs it from the first layout.
-        accounts = self.query_one(AccountList)
-        for pane, lines in (
-            (accounts, accounts.option_count),
-            (self.tree, self.tree.last_line + 1),
-        ):
-            if lines > self.app.size.height:
-                pane.show_vertical_scrollbar = True
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Below the minimum size the panes are hidden: keys must not edit what cannot be seen.
