@@ -258,12 +258,12 @@ def cmd_check(ctx: Context) -> int:
         any_failed |= any(r.status in failing for r in checklist.results)
         report.append((account, checklist))
     if args.json:
-        from plan.review import changed_nodes  # --since only: other commands do without it
-
         documents = []
         for account, checklist in report:
             document = check_json(account, checklist)
             if args.since is not None:
+                from plan.review import changed_nodes  # only --since needs it: a lazy import
+
                 document["changed"] = [
                     {"node": n.id, "kind": n.KIND, "title": n.title, "updated": n.updated}
                     for n in changed_nodes(account, since or account.reviewed)
