@@ -24,6 +24,7 @@ from tui.screens.dialogs import Confirm
 from tui.screens.edit_form import EditForm
 from tui.screens.export import ExportDialog
 from tui.screens.help import HelpScreen
+from tui.screens.plan import MIN_SIZE
 from tui.screens.review import ReviewScreen
 from widgets.account_list import AccountList
 from widgets.checklist import ChecklistPane
@@ -378,6 +379,18 @@ async def test_a_file_changed_on_disk_is_not_overwritten_and_reload_is_offered(
         assert "saved" in str(app.query_one("#status").render())
         await pilot.press("q")
     assert app.return_code == 0
+
+
+async def test_at_the_minimum_size_every_pane_fits_in_the_window(demo_db: Path) -> None:
+    app = make_app(demo_db, today=TODAY)
+    async with app.run_test(size=MIN_SIZE) as pilot:
+        await pilot.pause()
+        assert not app.has_class("-too-small")
+        for pane in ("#accounts", "#tree", "#checklist"):
+            region = app.query_one(pane).region
+            assert region.right <= MIN_SIZE[0], f"{pane} ends at column {region.right}"
+            assert region.width > 0
+        await pilot.press("q")
 
 
 async def test_a_small_window_asks_to_be_larger_and_recovers(demo_db: Path) -> None:
