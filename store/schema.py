@@ -1,7 +1,8 @@
 """The database layout: its schema version, the meta record that marks it keyplan's, migrations.
 
-The file is TinyDB's: `{"meta": {"1": {"app": "keyplan", "schema": 1}}, "accounts": {"1": {...},
-...}}`, one document per account in portfolio order (see store/codec.py).
+The file is TinyDB's: `{"accounts": {"1": {...}, ...}, "meta": {"1": {"app": "keyplan",
+"schema": 1}}}`, one document per account in portfolio order (see store/codec.py), one account
+per line (see store/layout.py).
 """
 
 from __future__ import annotations
@@ -16,6 +17,22 @@ SCHEMA_VERSION = 1
 APP = "keyplan"
 META_TABLE = "meta"
 ACCOUNTS_TABLE = "accounts"
+# An account document's fields in the order they are written; the plan comes last, so a reader
+# can take the account's own fields from the start of its line (see store/layout.py).
+ACCOUNT_KEYS = (
+    "id",
+    "name",
+    "owner",
+    "segment",
+    "archived",
+    "reviewed",
+    "review_notes",
+    "notes",
+    "created",
+    "updated",
+    "mission",
+)
+PLAN_KEY = ACCOUNT_KEYS[-1]
 
 Tables: TypeAlias = dict[str, dict[str, Any]]
 Migration: TypeAlias = Callable[[Tables], None]

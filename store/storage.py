@@ -1,4 +1,8 @@
-"""AtomicJSONStorage: a TinyDB storage that reads with orjson and replaces the file atomically."""
+"""AtomicJSONStorage: a TinyDB storage that reads with orjson and replaces the file atomically.
+
+The bytes are laid out one account per line, and plans are parsed when first used: see
+store/layout.py.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ from tinydb.storages import Storage
 
 from plan.errors import PlanFileError
 from store.files import atomic_write_bytes
+from store.layout import decode, encode
 
 # (st_mtime_ns, st_size, st_ino): enough to notice another writer, whether it replaced the file
 # (new inode) or rewrote it in place (new mtime or size).
@@ -44,7 +49,7 @@ class AtomicJSONStorage(Storage):
         if not data:
             return None
         try:
-            return orjson.loads(data)
+            return decode(data)
         except orjson.JSONDecodeError as error:
             raise PlanFileError(
                 f"{self.path}: not valid JSON (line {error.lineno}, column {error.colno})"
@@ -52,7 +57,7 @@ class AtomicJSONStorage(Storage):
 
     def write(self, data: dict[str, dict[str, Any]]) -> None:
         """Replace the file with `data`; OSError and orjson.JSONEncodeError pass to the caller."""
-        encoded = orjson.dumps(data)
+        encoded = encode(data)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.identity = file_identity(atomic_write_bytes(self.path, encoded))
 

@@ -1,0 +1,158 @@
+"""The database file laid out one account per line, with plans parsed when first used."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from pathlib import Path
+
+import orjson
+import pytest
+from hypothesis import given
+
+from plan.errors import PlanFileError
+from plan.model import Account, Portfolio
+from store.codec import StoredAccount, from_doc, to_doc
+from store.layout import PlanBytes, decode, encode
+from store.repository import Repository
+from store.schema import ACCOUNT_KEYS
+from tests.helpers import load_db, write_db
+from tests.store_writer import sample_account
+from tests.test_storage import accounts as any_account
+from tui.cli import main
+
+
+@pytest.fixture
+def written() -> list[Account]:
+    return [sample_account(n) for n in range(3)]
+
+
+@pytest.fixture
+def db(tmp_path: Path, written: list[Account]) -> Path:
+    return write_db(tmp_path / "plans.json", written)
+
+
+def test_a_saved_database_is_plain_json_with_one_account_per_line(
+    db: Path, written: list[Account]
+) -> None:
+    content = db.read_bytes()
+    lines = content.split(b"\n")
+    assert lines[0] == b'{"accounts":{'
+    assert [line[:5] for line in lines[1:4]] == [b'"1":{', b'"2":{', b'"3":{']
+    assert lines[4].startswith(b'},"meta":')
+    tables = json.loads(content)  # any JSON reader reads it
+    assert [doc["name"] for doc in tables["accounts"].values()] == [a.name for a in written]
+
+
+def test_an_account_document_lists_its_fields_in_the_order_the_reader_expects() -> None:
+    assert tuple(to_doc(sample_account(1))) == ACCOUNT_KEYS
+
+
+def test_plans_are_parsed_only_when_first_used(db: Path, written: list[Account]) -> None:
+    first, second, _ = load_db(db).accounts
+    assert isinstance(first, StoredAccount)
+    assert isinstance(first.plan_document, PlanBytes)
+    assert asdict(first) == asdict(written[0])  # builds it
+    assert first.plan_document is None
+    assert isinstance(second.plan_document, PlanBytes)
+
+
+def test_a_save_writes_unused_plans_back_byte_for_byte(db: Path) -> None:
+    before = db.read_bytes()
+    with Repository(db) as repository:
+        portfolio = repository.load()
+        portfolio.accounts[1].name = "Renamed"
+        repository.save(portfolio, changed=[portfolio.accounts[1].id])
+    after = db.read_bytes().split(b"\n")
+    assert [line for i, line in enumerate(before.split(b"\n")) if i != 2] == [
+        line for i, line in enumerate(after) if i != 2
+    ]
+    assert [a.name for a in load_db(db).accounts][1] == "Renamed"
+
+
+@given(any_account)
+def test_any_account_survives_the_layout_exactly(account) -> None:
+    tables = decode(encode({"accounts": {"1": to_doc(account)}, "meta": {"1": {"schema": 1}}}))
+    assert tables["meta"] == {"1": {"schema": 1}}
+    assert asdict(from_doc(tables["accounts"]["1"])) == asdict(account)
+
+
+def test_an_empty_portfolio_round_trips(tmp_path: Path) -> None:
+    path = write_db(tmp_path / "plans.json", [])
+    assert load_db(path).accounts == []
+    assert json.loads(path.read_bytes())["accounts"] == {}
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        lambda content: content + b"\n\n",  # an editor's newline at the end
+        lambda content: content.replace(b"\n", b"\r\n"),
+        lambda content: json.dumps(json.loads(content), indent=2).encode(),  # another tool
+        lambda content: content.replace(b"\n", b""),  # an older keyplan
+    ],
+    ids=["trailing newline", "crlf", "indented", "one line"],
+)
+def test_a_file_rewritten_by_another_tool_reads_the_same(
+    db: Path, written: list[Account], edit
+) -> None:
+    db.write_bytes(edit(db.read_bytes()))
+    assert [asdict(a) for a in load_db(db).accounts] == [asdict(a) for a in written]
+
+
+def test_an_account_whose_plan_is_not_its_last_field_is_still_read(
+    db: Path, written: list[Account]
+) -> None:
+    lines = db.read_bytes().split(b"\n")
+    document = orjson.loads(lines[2][4:-1])
+    reordered = {"mission": document.pop("mission"), **document}
+    lines[2] = b'"2":' + orjson.dumps(reordered) + b","
+    db.write_bytes(b"\n".join(lines))
+    assert asdict(load_db(db).accounts[1]) == asdict(written[1])
+    # And with the plan in the middle, where the fast reader would cut it wrongly.
+    names = list(document)
+    middle = {**{k: document[k] for k in names[:3]}, "mission": reordered["mission"]}
+    middle |= {k: document[k] for k in names[3:]}
+    lines[2] = b'"2":' + orjson.dumps(middle) + b","
+    db.write_bytes(b"\n".join(lines))
+    assert asdict(load_db(db).accounts[1]) == asdict(written[1])
+
+
+def broken_line(db: Path) -> bytes:
+    """Break the JSON of the third account's plan (an active one), as a bad hand edit would."""
+    lines = db.read_bytes().split(b"\n")
+    lines[3] = lines[3].replace(b'"objectives":[', b'"objectives":[,', 1)
+    db.write_bytes(content := b"\n".join(lines))
+    return content
+
+
+def test_a_plan_that_is_not_json_is_reported_with_its_line_when_used(db: Path) -> None:
+    broken_line(db)
+    _, second, third = load_db(db).accounts
+    assert second.mission.objectives  # the other accounts open
+    with pytest.raises(PlanFileError) as raised:
+        third.mission  # noqa: B018 (reading it builds it)
+    message = raised.value.message
+    assert message.startswith(f"{db}: account 3: its plan is not valid (not valid JSON at line 4")
+    assert "\n" not in message
+
+
+def test_check_of_a_plan_that_is_not_json_is_one_line_and_exit_2(
+    db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    content = broken_line(db)
+    assert main(["check", "--db", str(db)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"keyplan: {db}: account 3: its plan is not valid")
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert db.read_bytes() == content
+
+
+def test_an_unused_broken_plan_is_saved_as_it_was_read(db: Path) -> None:
+    content = broken_line(db)
+    with Repository(db) as repository:
+        portfolio = repository.load()
+        first = portfolio.accounts[0]
+        first.name = "Renamed"
+        repository.save(Portfolio(portfolio.accounts), changed=[first.id])
+    assert db.read_bytes().split(b"\n")[2:] == content.split(b"\n")[2:]
