@@ -248,9 +248,10 @@ async def edit_samples(db: Path, work: Path, rounds: int) -> dict[str, list[floa
     path `run_edit` (title edit, add, delete; their dialogs are left out) to the last frame the
     app hands to the terminal before every widget on the screen has handled what was queued
     and the screen has been painted, twice over: the moment the screen shows the whole edit.
-    "idle" is that wait with no edit (so no frame): what the waiting itself costs, which the
-    other samples do not include. Pilot's press and pause are not used: each sleeps 20 ms or
-    more, waiting for the process to look idle.
+    That check starts once the edit's first frame is out, so its markers do not queue ahead of
+    it. "idle" is the check alone, with no edit (so no frame): what the waiting costs, a gauge
+    of the machine's speed. Pilot's press and pause are not used: each sleeps
+    20 ms or more, waiting for the process to look idle.
     """
     from textual import events
 
@@ -281,11 +282,13 @@ async def edit_samples(db: Path, work: Path, rounds: int) -> dict[str, list[floa
         await handled_and_painted()
 
     frames: list[float] = []
+    framed = asyncio.Event()
     display = app._display
 
     def displayed(screen: Any, update: Any) -> None:
         if update is not None:  # a frame: the moment it goes to the terminal
             frames.append(time.perf_counter())
+            framed.set()
         display(screen, update)
 
     app._display = displayed  # type: ignore[method-assign]
@@ -295,10 +298,18 @@ async def edit_samples(db: Path, work: Path, rounds: int) -> dict[str, list[floa
         # and paints at once, rather than at the next frame of a burst.
         await asyncio.sleep(KEY_INTERVAL)
         frames.clear()
+        framed.clear()
         started = time.perf_counter()
         result = action()
+        if kind != "idle":
+            # Markers queued at once would run before the screen's timer paints the edit, and
+            # put the harness's own 2-4 ms into every sample.
+            try:
+                await asyncio.wait_for(framed.wait(), timeout=5)
+            except TimeoutError:
+                raise BenchError(f"the {kind} edit drew no frame in 5 s") from None
         await settled()
-        shown = frames[-1] if frames else time.perf_counter()
+        shown = time.perf_counter() if kind == "idle" else frames[-1]
         samples[kind].append((shown - started) * 1000)
         return result
 
