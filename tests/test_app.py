@@ -666,15 +666,46 @@ async def test_a_node_added_at_the_bottom_stays_in_sight_when_the_prompt_closes(
             assert label_of(app, tree.current or "").endswith(title)
 
 
-async def test_escape_closes_the_new_title_prompt_after_tabbing_away(demo_db: Path) -> None:
+@pytest.mark.parametrize("key", ["tab", "shift+tab"])
+async def test_tab_stays_in_the_new_title_prompt(demo_db: Path, key: str) -> None:
     app = make_app(demo_db, today=TODAY)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("enter", "4", "j", "j", "a", "b", "shift+tab")
-        assert app.editor.has_class("-adding")
-        assert not isinstance(app.focused, Input)
-        await pilot.press("escape")
-        assert not app.editor.has_class("-adding")
-        assert app.focused is app.query_one(PlanTree)
+        await pilot.press("enter", "4", "j", "j", "o", "b", key, "A")
+        await pilot.pause()
+        prompt = app.query_one("#adding", Input)
+        assert app.focused is prompt and prompt.value == "bA", "A is title, not archive"
+        assert len(app.portfolio.active()) == len(app.portfolio.accounts)
+
+
+async def test_moving_the_focus_off_the_new_title_prompt_closes_it(demo_db: Path) -> None:
+    app = make_app(demo_db, today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter", "4", "j", "j", "o", "b")
+        nodes = sum(1 for _ in app.editor.account.walk())  # type: ignore[union-attr]
+        app.query_one(ChecklistPane).focus()  # as a click on it would
+        await pilot.pause()
+        assert not app.editor.has_class("-adding"), "else later letters run beside it"
+        assert app.focused is app.query_one(ChecklistPane)
+        await pilot.press("escape", "enter")
+        assert sum(1 for _ in app.editor.account.walk()) == nodes  # type: ignore[union-attr]
+
+
+async def test_text_typed_into_a_box_is_never_held_back(demo_db: Path) -> None:
+    app = make_app(demo_db, today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter", "4", "j", "j", "o")
+        assert isinstance(app.focused, Input)
+        await app.type_ahead.receive(events.Key("x", "x"))
+        assert not app.type_ahead.in_flight and not app.type_ahead.held
+        # A burst keeps its order: the title, Enter to add it, then a key for the tree.
+        burst(app, *"Ring", "space", *"Dana", "enter", "k")
+        await pilot.pause(0.5)
+        await pilot.pause()
+        tree = app.query_one(PlanTree)
+        added = label_of(app, tree.current or "")
+        assert not added.endswith("xRing Dana"), "k moved the cursor off the new tactic"
+        titles = [n.title for n, _ in app.editor.account.walk()]  # type: ignore[union-attr]
+        assert "xRing Dana" in titles
 
 
 async def test_g_in_the_checklist_shows_the_score_line_again(demo_db: Path) -> None:

@@ -8,7 +8,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
@@ -24,6 +24,7 @@ from widgets.account_list import AccountList, AccountRow
 from widgets.checklist import ChecklistPane
 from widgets.node_details import NodeDetails
 from widgets.plan_tree import PlanTree
+from widgets.prompt import Prompt
 
 if TYPE_CHECKING:
     from tui.app import KeyplanApp
@@ -130,7 +131,7 @@ class PlanScreen(Screen[None]):
         """The new-title prompt: its label and input, mounted on first use."""
         if not self.query("#adding"):
             await self.query_one("#center").mount(
-                Label("", id="adding-label"), Input(id="adding"), before="#details"
+                Label("", id="adding-label"), Prompt(id="adding"), before="#details"
             )
         return self.query_one("#adding-label", Label), self.query_one("#adding", Input)
 
@@ -374,10 +375,23 @@ class PlanScreen(Screen[None]):
                 lambda: edits().add_sibling(account, node_id, event.value, below=below)
             )
 
-    def stop_adding(self) -> None:
+    def stop_adding(self, *, refocus: bool = True) -> None:
         self._adding = None
         self.set_class(False, "-adding")
-        self.tree.focus()
+        if refocus:
+            self.tree.focus()
+
+    def on_descendant_blur(self, event: events.DescendantBlur) -> None:
+        if self._adding is not None and event.widget.id == "adding":
+            self.call_after_refresh(self._left_adding)
+
+    def _left_adding(self) -> None:
+        # A click moved the focus on: the prompt closes, as Escape would, or the letters typed
+        # next would run as commands beside it. (No focus at all is the terminal losing it,
+        # say to another tmux pane: the prompt waits with its title.)
+        focused = self.focused
+        if self._adding is not None and focused is not None and focused.id != "adding":
+            self.stop_adding(refocus=False)
 
     def action_edit(self) -> None:
         account = self.account
@@ -547,7 +561,7 @@ class PlanScreen(Screen[None]):
 
     def action_back(self) -> None:
         """Escape: drop the new title, else clear the filter, else go back to the review."""
-        if self._adding is not None:  # even with the focus moved off the prompt (Tab)
+        if self._adding is not None:
             self.stop_adding()
         elif self.filter_text or (self.focused is not None and self.focused is self.filter_input()):
             self.clear_filter()

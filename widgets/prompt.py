@@ -1,0 +1,16 @@
+"""A one-line prompt under the plan: Enter answers it, Escape cancels it, Tab stays in it."""
+
+from __future__ import annotations
+
+from textual.binding import Binding
+from textual.widgets import Input
+
+
+class Prompt(Input):
+    """An Input that Tab does not leave: the prompt has no other field to go to, and the letters
+    typed after a Tab would otherwise run as commands on the pane it went to."""
+
+    BINDINGS = [Binding("tab,shift+tab", "stay", show=False)]
+
+    def action_stay(self) -> None:
+        """Tab in a prompt: nothing to move to."""
