@@ -5,6 +5,10 @@ Textual routes each key to whatever has focus when it reads it, so in a burst li
 that `e` opens has taken focus. `TypeAhead` holds the keys behind one that is still being
 handled and sends the next once that one has done its work: it has passed through the widgets
 it bubbles through, the screen has refreshed, and a screen it opened has taken focus.
+
+Text typed into a text box is the exception: a character there can neither move the focus nor
+open a screen, and the box handles its keys in order, so it goes on at once. Held to a frame
+each, a title pasted or typed over SSH came in at ~30 characters a second.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from textual import events
 from textual.app import App
 from textual.timer import Timer
 from textual.widget import Widget
+from textual.widgets import Input, TextArea
 
 FOCUS_WAIT_FRAMES = 5
 HOLD_LIMIT = 0.5  # seconds: a key whose end is never seen (its widget went) releases anyway
@@ -39,10 +44,13 @@ class TypeAhead:
             await self._send(key)
 
     async def _send(self, key: events.Key) -> None:
+        target = self.app.focused or self.app.screen
+        if key.is_printable and isinstance(target, Input | TextArea):
+            await self.route(key)
+            return
         self.serial += 1
         serial = self.serial
         self.in_flight = True
-        target = self.app.focused or self.app.screen
         await self.route(key)
         # A key no widget binds bubbles up, one queue at a time, to the screen's bindings.
         chain = [node for node in target.ancestors_with_self if isinstance(node, Widget)]
@@ -83,7 +91,7 @@ class TypeAhead:
         if serial != self.serial or not self.in_flight:
             return
         self._finish()
-        if self.held:
+        while self.held and not self.in_flight:
             await self._send(self.held.pop(0))
 
     def _finish(self) -> None:
