@@ -221,8 +221,9 @@ def test_the_database_defaults_to_keyplan_db_then_the_data_folder(
     _, out, _ = run(capsys, "accounts")
     assert "Harvest Valley Foods" in out
     monkeypatch.delenv("KEYPLAN_DB")
-    code, out, _ = run(capsys, "accounts")
-    assert code == 0 and out.startswith("no accounts")
+    code, _, err = run(capsys, "accounts")
+    assert code == 2 and "keyplan/plans.json: no such database" in err
+    assert str(private_home) in err
 
 
 def test_the_console_script_runs_as_a_process(demo_db: Path) -> None:
@@ -345,3 +346,20 @@ def test_a_broken_plan_in_the_file_is_one_line_and_status_2(
     assert err.startswith(f"keyplan: {demo_db}: account 3: its plan is not valid (missing 'text')")
     assert err.count("\n") == 1 and "Traceback" not in err
     assert demo_db.read_bytes() == content
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["check"], ["check", "--json"], ["accounts"], ["export"], ["export", "--agenda"]],
+)
+def test_a_reading_command_on_a_missing_database_is_an_error_not_an_empty_pass(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], argv: list[str]
+) -> None:
+    typo = tmp_path / "typo-plans.json"
+    code, out, err = run(capsys, *argv, "--db", str(typo))
+    assert code == 2 and out == ""
+    assert (
+        err == f"keyplan: {typo}: no such database (keyplan --db PATH starts one; "
+        "keyplan demo --db PATH fills one with examples)\n"
+    )
+    assert not typo.exists()

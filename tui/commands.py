@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from plan.config import Config, load_config
-from plan.errors import KeyplanError, UnknownAccountError
+from plan.errors import KeyplanError, PlanFileError, UnknownAccountError
 from plan.fields import clean_line, parse_date
 from plan.model import Account, Portfolio
 from plan.rules import Checklist, evaluate
@@ -81,6 +81,13 @@ class Context:
         return Repository(self.db_path, write=False)
 
     def load(self) -> Portfolio:
+        """The portfolio, for a command that reads only: a missing file is an error here, not
+        an empty portfolio (a mistyped --db would pass every check)."""
+        if not self.db_path.exists():
+            raise PlanFileError(
+                f"{self.db_path}: no such database (keyplan --db PATH starts one; "
+                "keyplan demo --db PATH fills one with examples)"
+            )
         with self.open(write=False) as repo:
             return repo.load()
 
