@@ -784,3 +784,19 @@ async def test_an_app_that_stops_before_its_first_screen_turns_the_collector_on(
     await app.run_async(headless=True, size=(80, 24))
     assert app.broken_file is not None and app.return_code == 2
     assert gc.isenabled()
+
+
+async def test_the_accounts_cursor_row_is_drawn_in_the_cursors_colour(demo_db: Path) -> None:
+    app = make_app(demo_db, today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        accounts = app.query_one(AccountList)
+        await pilot.pause()
+        assert accounts.highlighted == 0 and accounts._rows[0].passed == accounts._rows[0].total
+        cursor = accounts.get_visual_style(
+            "option-list--option", "option-list--option-highlighted"
+        ).rich_style.color
+        row = accounts.render_line(0)  # the full score's green would sit on the cursor's blue
+        assert {seg.style.color for seg in row if seg.text.strip() and seg.style} == {cursor}
+        # The other rows keep their colours.
+        other = accounts.render_line(1)
+        assert any(seg.style and seg.style.color != cursor for seg in other if seg.text.strip())

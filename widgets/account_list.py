@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rich.segment import Segment
+from rich.style import Style as RichStyle
 from rich.text import Text
 from textual.binding import Binding
 from textual.message import Message
+from textual.strip import Strip
+from textual.style import Style
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
@@ -65,6 +69,24 @@ class AccountList(LineList):
     def current(self) -> str | None:
         option = self.highlighted_option
         return option.id if option is not None else None
+
+    def _get_option_render(self, option: Option, style: Style) -> list[Strip]:
+        strips = super()._get_option_render(option, style)
+        if self._option_to_index.get(option) != self.highlighted:
+            return strips
+        # The cursor's row takes the cursor's colour throughout: a full score's green on the
+        # cursor's blue was hard to read, and with NO_COLOR both turned the same grey.
+        cursor = RichStyle(color=style.rich_style.color)
+        return [
+            Strip(
+                [
+                    Segment(text, (seg_style or RichStyle()) + cursor, ctl)
+                    for text, seg_style, ctl in strip
+                ],
+                strip.cell_length,
+            )
+            for strip in strips
+        ]
 
     def show(self, rows: list[AccountRow], current: str | None = None) -> None:
         """Show these rows, keeping the cursor on `current` (or where it was)."""
