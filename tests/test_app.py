@@ -269,6 +269,10 @@ async def test_new_rename_archive_account_and_undo(demo_db: Path) -> None:
         assert any("exists already" in n.message for n in app._notifications)
         await pilot.press("A")
         assert app.portfolio.accounts[0].archived
+        accounts = app.query_one(AccountList)
+        last = str(accounts.get_option_at_index(accounts.option_count - 1).prompt)
+        assert last[6:] == "⊘ Kestrel Freight (archived)", "the mark before a name a pane cuts"
+        assert "5 accounts + 1 archived" in str(app.query_one("#status").render())
         await pilot.press("u", "u")
         assert app.portfolio.accounts[0].name == "Nordhavn Industrial Group"
         assert not app.portfolio.accounts[0].archived

@@ -35,10 +35,14 @@ class AccountRow:
 
 
 def account_label(row: AccountRow) -> Text:
-    """The account's line: name, score, and a ⚠ when tactics run ahead of strategy."""
+    """The account's line: score, a mark, name. The mark is ⊘ for an archived account (first:
+    a narrow pane cuts the name) and ⚠ when tactics run ahead of strategy."""
     scored = "bold green" if row.passed == row.total else "bold"
     label = Text(f"{row.score:>5} ", style="dim" if row.passed is None else scored)
-    label.append("⚠ " if row.tactics_ahead else "  ", style="bold yellow")
+    if row.archived:
+        label.append("⊘ ", style="bold")
+    else:
+        label.append("⚠ " if row.tactics_ahead else "  ", style="bold yellow")
     label.append(row.name, style="dim" if row.archived else "")
     if row.archived:
         label.append(" (archived)", style="dim")

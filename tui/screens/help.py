@@ -15,6 +15,11 @@ INTRO = (
     "Strategies, Tactics. Strategy before tactics: the checklist names the first thing to fix."
 )
 
+MARKS = (
+    "Accounts list: the checklist score, then ⚠ when tactics run ahead of strategy, "
+    "⊘ for an archived account (A archives and restores)."
+)
+
 
 class HelpScreen(ModalScreen[None]):
     """Lists the keys; Escape, q or ? closes it."""
@@ -36,5 +41,6 @@ class HelpScreen(ModalScreen[None]):
             last = group
         with VerticalScroll(classes="dialog help"):
             yield Static(Text(INTRO))
+            yield Static(Text(MARKS))
             yield Static(table)
             yield Static(Text("Escape closes this help.", style="dim"))

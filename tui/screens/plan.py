@@ -266,7 +266,9 @@ class PlanScreen(Screen[None]):
     def show_status(self) -> None:
         parts = [Text(self.app.repository.path.name, style="bold"), self.app.save_status()]
         active = len(self.app.portfolio.active())
-        parts.append(Text(f"{active} account{'s' if active != 1 else ''}"))
+        archived = len(self.app.portfolio.accounts) - active
+        shown = f"{active} account{'s' if active != 1 else ''}"
+        parts.append(Text(f"{shown} + {archived} archived" if archived else shown))
         if self.filter_text:
             parts.append(Text(f"filter: {self.filter_text}", style="bold"))
         status = Text(" · ").join(parts)
