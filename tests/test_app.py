@@ -804,3 +804,21 @@ async def test_the_accounts_cursor_row_is_drawn_in_the_cursors_colour(demo_db: P
         # The other rows keep their colours.
         other = accounts.render_line(1)
         assert any(seg.style and seg.style.color != cursor for seg in other if seg.text.strip())
+
+
+async def test_a_node_added_under_a_filter_stays_in_sight(demo_db: Path) -> None:
+    app = make_app(demo_db, today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("slash")
+        await type_text(pilot, "capex")
+        await pilot.press("enter", "tab")  # to the tree, on the mission
+        await pilot.press("a")
+        await type_text(pilot, "Brand new objective")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "Brand new objective" in " ".join(tree_titles(app))
+        assert label_of(app, app.query_one(PlanTree).current or "").endswith("Brand new objective")
+        await pilot.press("slash", "ctrl+u")
+        await type_text(pilot, "capex")
+        await pilot.pause()
+        assert "Brand new objective" not in " ".join(tree_titles(app)), "a new filter, anew"

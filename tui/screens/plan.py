@@ -95,6 +95,7 @@ class PlanScreen(Screen[None]):
         super().__init__()
         self.account_id: str | None = None
         self.filter_text = ""
+        self._shown_anyway: set[str] = set()  # shown whatever the filter: see refresh_view
         self._adding: tuple[str, str, bool] | None = None  # (how, node id, below)
         self._fix_field: tuple[str, str] | None = None  # (node id, field) of the last jump
         self._focus_before_filter: Widget | None = None
@@ -204,7 +205,7 @@ class PlanScreen(Screen[None]):
         parents: dict[str, str | None] = {}
         for node, parent in account.walk():
             parents[node.id] = parent.id if parent else None
-            if matches(node.title, needle):
+            if node.id in self._shown_anyway or matches(node.title, needle):
                 node_id: str | None = node.id
                 while node_id is not None and node_id not in visible:
                     visible.add(node_id)
@@ -242,6 +243,11 @@ class PlanScreen(Screen[None]):
         checklist = workspace.checklist(account) if account else None
         verdicts = node_verdicts(checklist) if checklist else {}
         visible = self.visible_nodes(account) if account else None
+        if visible is not None and select is not None and select not in visible:
+            # What an edit just made or moved stays in sight until the filter changes, or a
+            # node added under a filter would vanish as it was made.
+            self._shown_anyway.add(select)
+            visible = self.visible_nodes(account)  # type: ignore[arg-type]
         self.tree.show(account, verdicts, visible=visible, cursor=select)
         checklist_pane, details = self.query_one(ChecklistPane), self.query_one(NodeDetails)
         checklist_pane.show(checklist, self.account_id)
@@ -542,6 +548,7 @@ class PlanScreen(Screen[None]):
     @on(Input.Changed, "#filter")
     def filter_changed(self, event: Input.Changed) -> None:
         self.filter_text = event.value.strip().casefold()
+        self._shown_anyway.clear()
         self.refresh_view()
         self.show_status()
 
@@ -557,6 +564,7 @@ class PlanScreen(Screen[None]):
         if filter_input is not None and filter_input.value:
             filter_input.value = ""
             self.filter_text = ""
+            self._shown_anyway.clear()
             self.refresh_view()
             self.show_status()
         self.set_class(False, "-filtering")
