@@ -98,3 +98,21 @@ async def test_the_queue_filter_narrows_by_rule(demo_db: Path) -> None:
         assert names == ["Harvest Valley Foods", "Kestrel Freight & Logistics"]
         await pilot.press("enter")
         assert isinstance(app.focused, ChecklistPane)
+
+
+async def test_escape_clears_the_queue_filter_before_it_leaves_the_review(demo_db: Path) -> None:
+    app = make_app(demo_db, today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("R", "slash", *"zzz")
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen) and screen.session.queue == []
+        assert "no plan to review" in str(screen.query_one(PlanTree).root.label)
+        await pilot.press("escape")  # clears the filter, the whole queue is back
+        assert app.screen is screen and screen.session.query == ""
+        assert len(screen.session.queue) > 1
+        await pilot.press("slash", *"zzz", "enter", "escape")  # the filter kept, focus away
+        assert app.screen is screen and screen.session.query == ""
+        await pilot.press("escape")
+        assert not isinstance(app.screen, ReviewScreen)
+        await pilot.press("R", "slash", *"zzz", "enter", "R")  # R leaves, filter or not
+        assert not isinstance(app.screen, ReviewScreen)

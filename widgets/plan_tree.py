@@ -111,8 +111,9 @@ class PlanTree(LeanTree):
         Binding("G", "scroll_end", "Last", show=False),
     ]
 
-    def __init__(self, **kwargs: object) -> None:
+    def __init__(self, empty: str = "no account: press n to add one", **kwargs: object) -> None:
         super().__init__("", **kwargs)  # type: ignore[arg-type]
+        self.empty = empty  # what the tree says with no account to show
         self.auto_expand = False
         self.account_id: str | None = None
         self._children: dict[str, list[str]] = {}  # shown node id -> its shown children
@@ -140,7 +141,7 @@ class PlanTree(LeanTree):
             self._children = {}
             self._by_plan_id = {}
             self.clear()
-            self.root.set_label(Text("no account: press n to add one", style="dim italic"))
+            self.root.set_label(Text(self.empty, style="dim italic"))
             self.root.data = None
             return
         keep = cursor or (self.current if account.id == self.account_id else None)

@@ -47,7 +47,8 @@ class ReviewScreen(Screen[None]):
         Binding("s", "skip", "Skip", id="review.skip"),
         Binding("u", "undo", "Undo", id="review.undo"),
         Binding("slash", "filter", "Filter", id="review.filter"),
-        Binding("escape,R", "leave", "Back to editing", id="review.leave"),
+        Binding("escape", "back", "Clear the filter, else back to editing", id="review.back"),
+        Binding("R", "leave", "Back to editing", id="review.leave"),
         Binding("q", "app.quit", "Quit", id="review.quit", show=False),
     ]
 
@@ -64,7 +65,7 @@ class ReviewScreen(Screen[None]):
         )
         yield Static(id="review-header")
         with Horizontal(id="review-panes"):
-            yield PlanTree(id="review-tree")
+            yield PlanTree("no plan to review here", id="review-tree")
             yield ChecklistPane(id="review-checklist")
         yield Static(id="review-progress")
         yield Footer()
@@ -193,10 +194,17 @@ class ReviewScreen(Screen[None]):
         self.app.undo()
         self.show_account()
 
-    def action_leave(self) -> None:
-        if self.query_one("#review-filter", Input).has_focus:
-            self.query_one(ChecklistPane).focus()
+    def action_back(self) -> None:
+        """Escape: clear the filter (as in the editor), else go back to editing."""
+        filter_input = self.query_one("#review-filter", Input)
+        if not (filter_input.has_focus or self.session.query):
+            self.action_leave()
             return
+        filter_input.value = ""  # its Changed event rebuilds the whole queue
+        self.set_class(False, "-filtering")
+        self.query_one(ChecklistPane).focus()
+
+    def action_leave(self) -> None:
         self.app.pop_screen()
 
     def action_filter(self) -> None:
