@@ -281,6 +281,7 @@ EXERCISED = {
     "review.skip",
     "review.undo",
     "review.filter",
+    "review.back",
     "review.leave",
     "review.quit",
 }
@@ -469,7 +470,18 @@ def test_review_mode_keys_work_through_tmux(launch: Launch, demo_db: Path) -> No
     terminal.wait_for("plan 1 of 1")
     terminal.keys("Enter")
     terminal.wait_for("Nordhavn Industrial Group   score")
+    terminal.keys("Escape")  # clears the filter: the whole queue is back
+    terminal.wait_for(r"plan \d of 6")
     terminal.keys("Escape")  # back to editing
+    terminal.wait_for("╭─ Accounts")
+    terminal.keys("R")
+    terminal.wait_for(r"plan \d of 6")
+    terminal.keys("/")
+    terminal.type("owner:dana")
+    terminal.wait_for("plan 1 of 1")
+    terminal.keys("Enter")
+    terminal.wait_for("Nordhavn Industrial Group   score")
+    terminal.keys("R")  # back to editing at once, the filter kept
     terminal.wait_gone("plan 1 of 1")
     terminal.wait_for("╭─ Accounts")
     terminal.keys("R")  # and back to the same place in the queue
