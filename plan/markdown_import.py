@@ -106,6 +106,7 @@ class _Reader:
         self.source = source
         self.problems: list[str] = []
         self.accounts: list[Account] = []
+        self.account_lines: dict[str, int] = {}  # casefolded name -> the line it starts on
         self.account: Account | None = None
         self.section: Section = "account"
         self.noted: Noted | None = None
@@ -165,6 +166,8 @@ class _Reader:
     def start_account(self, name: str, line: int) -> None:
         if not name:
             self.problem(line, "an account must have a name (# NAME)")
+        elif (first := self.account_lines.setdefault(name.casefold(), line)) != line:
+            self.problem(line, f'the account "{name}" is in the file twice (first at line {first})')
         self.account = Account(name=name)
         self.accounts.append(self.account)
         self.section, self.noted = "account", self.account

@@ -281,6 +281,10 @@ def test_deep_nesting_in_notes_is_kept_whole() -> None:
             "# A\n\n## Review notes\n\nA paragraph.\n",
             "plan.md:5: review notes are list items (- YYYY-MM-DD: text)",
         ),
+        (
+            "# Zephyr Robotics\n\n# Other\n\n# zephyr robotics\n",
+            'plan.md:5: the account "zephyr robotics" is in the file twice (first at line 1)',
+        ),
     ],
 )
 def test_import_error_names_the_line_and_what_was_expected(text: str, problem: str) -> None:

@@ -102,7 +102,8 @@ accounts = st.builds(
     notes=notes,
     mission=missions,
 )
-plans = st.lists(accounts, min_size=1, max_size=2)
+# Names are unique in a portfolio (the app refuses a taken one), and so in a plan file.
+plans = st.lists(accounts, min_size=1, max_size=2, unique_by=lambda a: a.name.casefold())
 
 
 @ROUND_TRIPS
