@@ -413,6 +413,9 @@ async def test_a_small_window_asks_to_be_larger_and_recovers(demo_db: Path) -> N
         assert not app.has_class("-too-small")
         assert app.query_one("#panes").display
         assert app.focused is app.query_one(AccountList), "focus comes back"
+        await pilot.pause()
+        footer_keys = [key.key for key in app.screen.query("FooterKey")]
+        assert "a" in footer_keys and "e" in footer_keys, "the footer shows the editing keys"
         await pilot.press("q")
     assert app.return_code == 0
 

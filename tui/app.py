@@ -103,6 +103,7 @@ class KeyplanApp(App[int]):
             self._focus_before_small = self.focused
             self.editor.show_too_small()
         self.set_class(small, "-too-small")
+        self.refresh_bindings()  # the screen's check_action answers otherwise now: the footer
         if not small:
             # Hidden panes lose focus; give it back to where it was, so keys work at once.
             before = self._focus_before_small
