@@ -364,6 +364,30 @@ async def test_a_failed_save_is_shown_and_retried(
     assert tactic.status == "done"
 
 
+async def test_a_reload_refused_at_first_can_be_asked_for_from_the_palette(
+    db_path: Path,
+) -> None:
+    app = make_app(write_db(db_path, [small_plan()]), today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        db_path.write_text(db_path.read_text().replace('"ACME"', '"ACME Europe"'))
+        await pilot.press("enter", "G", "d")
+        await pilot.pause(0.5)
+        await app.workers.wait_for_complete()
+        await until(pilot, lambda: isinstance(app.screen, Confirm))
+        await pilot.press("n")  # Not now
+        assert any("command palette" in n.message for n in app._notifications)
+        await pilot.press("ctrl+p")
+        await type_text(pilot, "Reload")
+        await pilot.pause()
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, Confirm))
+        assert "changed on disk" in app.screen.question  # type: ignore[attr-defined]
+        await pilot.press("y")
+        assert app.portfolio.accounts[0].name == "ACME Europe"
+        await pilot.press("q")
+    assert app.return_code == 0
+
+
 async def test_a_file_changed_on_disk_is_not_overwritten_and_reload_is_offered(
     db_path: Path,
 ) -> None:

@@ -338,13 +338,24 @@ class KeyplanApp(App[int]):
                 self.reload_from_disk()
             else:
                 self.tell(
-                    "not reloaded: keyplan will not overwrite the file; export or quit", "warning"
+                    "not reloaded: keyplan will not overwrite the file; export, quit, or "
+                    "reload it later from the command palette (ctrl+p, Reload)",
+                    "warning",
                 )
 
         from tui.screens.dialogs import Confirm
 
         self.push_screen(
             Confirm(f"{reason}. Reload it?{unsaved}", yes="Reload", no="Not now"), answered
+        )
+
+    def action_reload(self) -> None:
+        """From the palette: read the file again (asked first, as unsaved edits would go)."""
+        self._disk_warned = False
+        changed = self.repository.changed_on_disk()
+        self.offer_reload(
+            f"{self.repository.path.name} "
+            + ("changed on disk since keyplan read it" if changed else "is as keyplan last saw it")
         )
 
     def reload_from_disk(self) -> None:
@@ -429,6 +440,9 @@ class KeyplanApp(App[int]):
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
+        yield SystemCommand(
+            "Reload", "read the database file again, as another tool left it", self.action_reload
+        )
         own = [*self.BINDINGS, *screen.BINDINGS]
         for binding in own:
             if not isinstance(binding, Binding) or not binding.id:
