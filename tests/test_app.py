@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from textual import events
 from textual.pilot import Pilot
-from textual.widgets import Checkbox, Input, Select
+from textual.widgets import Checkbox, Input, Select, TextArea
 
 from plan.config import Config
 from plan.demo import demo_accounts
@@ -607,6 +607,50 @@ async def test_a_strategy_gets_its_why_and_approach_from_the_form(db_path: Path)
         saved_strategy = app.editor.account.mission.objectives[0].strategies[0]  # type: ignore[union-attr]
         assert saved_strategy.why == "Their COO owns uptime"
         assert saved_strategy.approach == "change-criteria"
+
+
+async def test_enter_on_a_choice_saves_the_form_and_space_opens_its_list(db_path: Path) -> None:
+    account = small_plan()
+    tactic = account.mission.objectives[0].strategies[0].tactics[0]
+    app = make_app(write_db(db_path, [account]), today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter")
+        app.query_one(PlanTree).select(tactic.id)
+        await pilot.press("e")
+        form = app.screen
+        assert isinstance(form, EditForm)
+        status = form.query_one("#f-status", Select)
+        status.focus()
+        await pilot.press("space")
+        assert status.expanded, "space opens the list"
+        await pilot.press("escape")
+        assert not status.expanded and app.screen is form
+        status.value = "done"
+        await pilot.press("enter")
+        assert not isinstance(app.screen, EditForm), "Enter saved, as the button says"
+        assert app.editor.account.find(tactic.id)[0].status == "done"  # type: ignore[union-attr]
+
+
+async def test_escape_asks_before_it_throws_away_what_was_typed(db_path: Path) -> None:
+    app = make_app(write_db(db_path, [small_plan()]), today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter", "e")
+        form = app.screen
+        assert isinstance(form, EditForm)
+        await pilot.press("escape")  # nothing typed: closes at once
+        assert app.screen is app.editor
+        await pilot.press("e")
+        form = app.screen
+        assert isinstance(form, EditForm)
+        form.query_one("#f-notes", TextArea).text = "A long note\nthat took a while"
+        await pilot.press("escape")
+        assert isinstance(app.screen, Confirm)
+        await pilot.press("n")  # keep editing
+        assert app.screen is form
+        assert form.query_one("#f-notes", TextArea).text.startswith("A long note")
+        await pilot.press("escape", "y")
+        assert app.screen is app.editor
+        assert app.editor.account.mission.notes == ""  # type: ignore[union-attr]
 
 
 async def test_escape_in_the_filter_gives_focus_back_to_the_pane(demo_db: Path) -> None:

@@ -14,12 +14,24 @@ from textual.widgets import Button, Input, Label, Select, TextArea
 
 from plan.errors import ValidationError
 from plan.fields import FIELDS, FieldSpec, format_value
+from tui.screens.dialogs import Confirm
 
 PLACEHOLDERS = {"date": "YYYY-MM-DD", "number": "a number, e.g. 1500000", "years": "e.g. 5"}
 
 
+class ChoiceField(Select[str]):
+    """A choice in the form: Enter saves the form, as in every other field; space or an arrow
+    opens the list."""
+
+    BINDINGS = [
+        Binding("enter", "screen.save", "Save", show=False),
+        Binding("down,space,up", "show_overlay", "Show menu", show=False),
+    ]
+
+
 class EditForm(ModalScreen[dict[str, Any] | None]):
-    """Edit fields: Tab moves between them, Enter in a field saves, Escape cancels.
+    """Edit fields: Tab moves between them, Enter in a field saves, Escape cancels (asking
+    first if anything was typed).
 
     `check` is called with the typed values before the form closes; a ValidationError it
     raises is shown in the form, which stays open so nothing typed is lost.
@@ -44,6 +56,7 @@ class EditForm(ModalScreen[dict[str, Any] | None]):
         self.values = values
         self.check = check
         self.focus_field = focus
+        self.opened_with: dict[str, Any] = {}  # the typed values as the form opened
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog form"):
@@ -56,7 +69,7 @@ class EditForm(ModalScreen[dict[str, Any] | None]):
                 if spec.type == "text":
                     yield TextArea(value or "", id=f"f-{spec.name}", soft_wrap=True)
                 elif spec.type == "choice":
-                    yield Select(
+                    yield ChoiceField(
                         [(choice, choice) for choice in spec.choices],
                         value=value if value else Select.NULL,
                         allow_blank=not spec.required,
@@ -78,6 +91,7 @@ class EditForm(ModalScreen[dict[str, Any] | None]):
     def on_mount(self) -> None:
         name = self.focus_field or self.specs[0].name
         self.query_one(f"#f-{name}").focus()
+        self.opened_with = self.typed_values()
 
     def typed_values(self) -> dict[str, Any]:
         values: dict[str, Any] = {}
@@ -102,7 +116,18 @@ class EditForm(ModalScreen[dict[str, Any] | None]):
         self.dismiss(values)
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        if self.typed_values() == self.opened_with:
+            self.dismiss(None)
+            return
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(None)
+
+        self.app.push_screen(
+            Confirm("Discard what you typed in this form?", yes="Discard", no="Keep editing"),
+            answered,
+        )
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
