@@ -290,6 +290,9 @@ async def test_the_palette_runs_an_action(demo_db: Path) -> None:
         rows = app.screen.rows
         keys = {(group, key): what for group, key, what in rows}
         assert keys["Edit", "u"].startswith("undo the last edit")
+        groups = [group for group, _, _ in rows]
+        runs = [g for i, g in enumerate(groups) if i == 0 or groups[i - 1] != g]
+        assert len(runs) == len(set(runs)), f"each group once: {runs}"
         assert keys["Edit", "^r"] == "redo what was undone"
 
 

@@ -436,7 +436,9 @@ class KeyplanApp(App[int]):
             what = binding.tooltip or binding.description
             rows.append((HELP_GROUPS[binding.id.split(".")[0]], keys, what))
         rows.append(("App", "ctrl+p", "command palette: every action by name"))
-        return rows
+        # Each group once, where it first comes (bindings of one group sit on several widgets).
+        first: dict[str, int] = {}
+        return sorted(rows, key=lambda row: first.setdefault(row[0], len(first)))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
