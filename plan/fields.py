@@ -103,15 +103,22 @@ def parse_date(text: str) -> date | None:
         raise ValidationError(f'bad date "{text}" (want YYYY-MM-DD)') from None
 
 
+_THOUSANDS = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
+
+
 def parse_number(text: str) -> float | None:
-    """A finite number such as `1500000`, `12.5` or `-3`, or None for empty text."""
-    text = text.strip().replace("_", "")
+    """A finite number such as `1500000`, `1,500,000`, `12.5` or `-3`, or None for empty text."""
+    text = text.strip()
     if not text:
         return None
+    if _THOUSANDS.fullmatch(text):
+        text = text.replace(",", "")
     try:
         value = float(text)
     except ValueError:
-        raise ValidationError(f'"{text}" is not a number') from None
+        raise ValidationError(
+            f'"{text}" is not a number (write 1500000, 1,500,000 or 12.5)'
+        ) from None
     if not math.isfinite(value):
         raise ValidationError(f'"{text}" is not a finite number')
     return value

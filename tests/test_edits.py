@@ -23,6 +23,7 @@ from plan.edits import (
     toggle_done,
 )
 from plan.errors import ValidationError
+from plan.fields import parse_number
 from plan.history import History
 from plan.model import Account, Mission, Objective, Portfolio, Strategy, Tactic
 
@@ -150,6 +151,20 @@ def test_edit_fields_parses_typed_text() -> None:
     )
     assert objective.target == 1_500_000.0
     assert objective.due == date(2027, 12, 31)
+
+
+@pytest.mark.parametrize(
+    ("typed", "value"),
+    [("1,500,000", 1_500_000.0), ("-12,000.5", -12_000.5), ("1500000", 1_500_000.0)],
+)
+def test_a_target_may_be_typed_with_thousands_separators(typed: str, value: float) -> None:
+    assert parse_number(typed) == value
+
+
+@pytest.mark.parametrize("typed", ["1,5", "1,50,000", "12,000,00"])
+def test_a_comma_that_is_not_a_thousands_separator_is_refused(typed: str) -> None:
+    with pytest.raises(ValidationError, match="is not a number"):
+        parse_number(typed)
 
 
 @pytest.mark.parametrize(

@@ -213,7 +213,7 @@ def test_deep_nesting_in_notes_is_kept_whole() -> None:
         ),
         (
             "# A\n## Mission\n## Objective: O\nTarget: lots EUR\n",
-            'plan.md:4: Target: "lots" is not a number',
+            'plan.md:4: Target: "lots" is not a number (write 1500000, 1,500,000 or 12.5)',
         ),
         (
             "# A\n## Mission\n## Objective: O\n### Strategy: S\n- [ ] T — @Dana, waiting\n",
@@ -298,7 +298,7 @@ def test_import_reports_every_problem_in_one_run() -> None:
     )
     assert problems(text) == [
         'plan.md:2: Reviewed: bad date "someday" (want YYYY-MM-DD)',
-        'plan.md:7: Target: "x" is not a number',
+        'plan.md:7: Target: "x" is not a number (write 1500000, 1,500,000 or 12.5)',
         "plan.md:9: a tactic must follow a strategy (strategy before tactics)",
         'plan.md:12: unknown status "later" (want todo, doing, done, dropped)',
     ]
