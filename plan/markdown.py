@@ -53,7 +53,11 @@ def decode_plan(data: bytes, source: str) -> str:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
-        raise MarkdownError([f"{source}: not UTF-8 text (byte {error.start})"]) from None
+        line_start = data.rfind(b"\n", 0, error.start) + 1
+        line, column = data.count(b"\n", 0, error.start) + 1, error.start - line_start + 1
+        raise MarkdownError(
+            [f"{source}:{line}: not UTF-8 text (column {column}: save the file as UTF-8)"]
+        ) from None
     return text.removeprefix("\ufeff")
 
 

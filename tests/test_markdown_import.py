@@ -323,8 +323,8 @@ def test_decode_plan_reads_utf8_with_or_without_a_byte_order_mark() -> None:
 
 def test_decode_plan_refuses_text_that_is_not_utf8() -> None:
     with pytest.raises(MarkdownError) as raised:
-        decode_plan("# Zoë\n".encode("latin-1"), "p.md")
-    assert raised.value.problems == ["p.md: not UTF-8 text (byte 4)"]
+        decode_plan("# Plans\n\n# Zoë\n".encode("latin-1"), "p.md")
+    assert raised.value.problems == ["p.md:3: not UTF-8 text (column 5: save the file as UTF-8)"]
 
 
 def test_merge_refuses_a_clash_and_names_every_clashing_account() -> None:
