@@ -29,6 +29,8 @@ _NEEDS_INLINE_PARSER = re.compile(r"[\\`*_<&\n]|\]\(")
 # underlines and thematic breaks, and ordered list numbers ("2024. ", "1) ").
 _LINE_START = re.compile(r"[-+>=]|[0-9]+(?=[.)](?: |$))")
 
+_HYPHEN_DUE = re.compile(r" -(?=-? due \d{4}-)")
+
 
 def escape_inline(text: str) -> str:
     """The text cleaned to one line (`clean_line`) and escaped to read back as plain text.
@@ -53,7 +55,9 @@ def escape_tactic_title(text: str) -> str:
 
     An em dash cannot be backslash-escaped, so it is written as the entity `&mdash;`.
     """
-    return escape_inline(text).replace("@", "\\@").replace("—", "&mdash;")
+    escaped = escape_inline(text).replace("@", "\\@").replace("—", "&mdash;")
+    # The reader also takes " - due DATE" for the tail (a hand edit's hyphen): not in a title.
+    return _HYPHEN_DUE.sub(r" \\-", escaped) if " -" in escaped else escaped
 
 
 def escape_tactic_owner(text: str) -> str:

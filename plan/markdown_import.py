@@ -45,6 +45,9 @@ _FIELD = re.compile(r"([A-Za-z]+)\s*:(.*)")
 _DUE = re.compile(r"due\b(.*)", re.IGNORECASE)
 _REVIEW_NOTE = re.compile(r"([^:]*):(.*)")
 _BOX = re.compile(r"\[([ xX])\](?: |$)")
+_ANY_BOX = re.compile(r"\[(.)\](?: |$)")
+# What a hand edit types for the em dash before a tactic's owner or due date.
+_HYPHEN_TAIL = re.compile(r" --? (?=@|due \d{4}-)")
 
 _FIELD_LABELS: dict[Section, tuple[str, ...]] = {
     "account": ("Owner", "Segment", "Reviewed", "Archived"),
@@ -82,6 +85,17 @@ def parse_markdown(text: str, source: str = "plan.md") -> list[Account]:
     if reader.problems:
         raise MarkdownError(reader.problems)
     return reader.accounts
+
+
+def _is_task_list(tokens: Sequence[Token], first: int) -> bool:
+    """Whether the block at `first` is a list whose first item reads as a tactic (- [ ] …)."""
+    block = tokens[first : first + 4]
+    return [t.type for t in block] == [
+        "bullet_list_open",
+        "list_item_open",
+        "paragraph_open",
+        "inline",
+    ] and bool(_ANY_BOX.match(block[3].content))
 
 
 def _blocks(tokens: Sequence[Token], start: int, end: int) -> Iterator[tuple[int, int]]:
@@ -326,6 +340,12 @@ class _Reader:
             tactic = self.tactic(tokens[parts[0][0] + 1], item_line)
             strategy.tactics.append(tactic)
             for part_first, _ in parts[1:]:
+                if _is_task_list(tokens, part_first):
+                    self.problem(
+                        _line(tokens[part_first]),
+                        "a tactic indented under another: tactics are not nested "
+                        "(take the indent away)",
+                    )
                 add_notes(tactic, self.notes_text(tokens[part_first]))
 
     def tactic(self, inline: Token, line: int) -> Tactic:
@@ -334,15 +354,22 @@ class _Reader:
         box = _BOX.match(text)
         if box and "x" in mask[:3]:
             box = None
+        if box is None and (odd := _ANY_BOX.match(text)) and "x" not in mask[:3]:
+            self.problem(line, f'unknown box "[{odd[1]}]" (want [ ] to do or [x] done)')
         start = box.end() if box else 0
         separator = find_literal(text, mask, " — ", start)
+        tail = separator + 3
+        if separator < 0:
+            hyphen = _HYPHEN_TAIL.search(text, start)
+            if hyphen and "x" not in mask[hyphen.start() : hyphen.end() + 1]:
+                separator, tail = hyphen.start(), hyphen.end()
         end = separator if separator >= 0 else len(text)
         tactic = Tactic(title=clean_line(text[start:end]))
         if not tactic.title:
             self.problem(line, "a tactic must have a title (- [ ] TITLE)")
         status = None
         if separator >= 0:
-            status = self.tactic_tail(tactic, text, mask, separator + 3, line)
+            status = self.tactic_tail(tactic, text, mask, tail, line)
         ticked = None if box is None else box[1] != " "
         tactic.status = self.tactic_status(ticked, status, line)
         return tactic

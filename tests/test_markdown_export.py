@@ -253,6 +253,9 @@ def test_escape_inline_escapes_only_what_could_be_syntax(typed: str, written: st
 def test_tactic_title_and_owner_escape_the_tail_separators() -> None:
     assert escape_tactic_title("Call Dana — @Lyon, today") == "Call Dana &mdash; \\@Lyon, today"
     assert escape_tactic_owner("Lee, Dana — ops") == "Lee\\, Dana — ops"
+    # A hand edit may write " - " for the em dash before a due date: a title's stays a title.
+    assert escape_tactic_title("Phase 2 - due 2027-01-05") == "Phase 2 \\- due 2027-01-05"
+    assert escape_tactic_title("Plan Q1 - Q2") == "Plan Q1 - Q2"
 
 
 def test_demo_export_renders_cleanly_as_github_markdown() -> None:

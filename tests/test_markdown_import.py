@@ -363,3 +363,33 @@ def test_merge_rename_numbers_the_copies() -> None:
     assert [a.name for a in merged] == ["A", "a (2)", "A (3)", "a (4)"]
     assert merged[2].owner == "x"
     assert [a.name for a in imported] == ["A", "a"]
+
+
+@pytest.mark.parametrize(
+    ("line", "title", "owner", "due"),
+    [
+        ("- [ ] Book a site visit - @Al, due 2027-01-05", "Book a site visit", "Al", "2027-01-05"),
+        ("- [ ] Book a site visit -- @Al", "Book a site visit", "Al", None),
+        ("- [ ] Call the COO - due 2027-01-05", "Call the COO", "", "2027-01-05"),
+        ("- [ ] Plan Q1 - Q2 roadmap", "Plan Q1 - Q2 roadmap", "", None),
+        ("- [ ] Mail sales - \\@team", "Mail sales - @team", "", None),
+    ],
+)
+def test_a_hyphen_typed_for_the_em_dash_still_starts_the_owner_or_due_date(
+    line: str, title: str, owner: str, due: str | None
+) -> None:
+    tactic = only_tactic(line + "\n")
+    assert (tactic.title, tactic.owner) == (title, owner)
+    assert (tactic.due.isoformat() if tactic.due else None) == due
+
+
+def test_a_tactic_indented_under_another_is_reported_not_hidden_in_its_notes() -> None:
+    text = "# A\n## Mission\n## Objective: O\n### Strategy: S\n- [ ] T\n  - [ ] Book a visit\n"
+    assert problems(text) == [
+        "plan.md:6: a tactic indented under another: tactics are not nested (take the indent away)"
+    ]
+
+
+def test_an_unknown_box_is_reported() -> None:
+    text = "# A\n## Mission\n## Objective: O\n### Strategy: S\n- [?] Book a visit\n"
+    assert problems(text) == ['plan.md:5: unknown box "[?]" (want [ ] to do or [x] done)']

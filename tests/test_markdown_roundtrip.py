@@ -39,6 +39,7 @@ TRICKY = st.sampled_from(
         "[ ] ", "![a](b)", "[a](b)", "<http://x.y>", "<a@b.c>", "---", "===", "```", "~~~",
         "    ", "\t", "\n", "\r", "\u2028", "\x1b[31m", "\x85", "\x00", "\u00a0", "\u200b",
         "Owner: x", "due 2020-01-01", "doing", "Objective: ", "### Strategy: ", "[^1]", "  ",
+        " - ", " -- ", " - @", " - due 2027-01-05", "[?] ", "[-] ",
     ]
 )  # fmt: skip
 # Notes are Markdown: lines that would be plan structure if they were not quoted.
