@@ -172,7 +172,9 @@ class _Reader:
             return
         elif level == 2:
             self.section_heading(text, line)
-        elif level == 3 and (strategy := _STRATEGY.fullmatch(text)):
+        elif level >= 3 and (strategy := _STRATEGY.fullmatch(text)):
+            if level != 3:  # read as the strategy it is, so its tactics add no second error
+                self.problem(line, f'"{"#" * level} Strategy:" (want "### Strategy: TITLE")')
             self.start_strategy(strategy.group(1).strip(), line)
         else:
             self.problem(line, f'unexpected heading "{text}" (want "### Strategy: TITLE")')

@@ -393,3 +393,8 @@ def test_a_tactic_indented_under_another_is_reported_not_hidden_in_its_notes() -
 def test_an_unknown_box_is_reported() -> None:
     text = "# A\n## Mission\n## Objective: O\n### Strategy: S\n- [?] Book a visit\n"
     assert problems(text) == ['plan.md:5: unknown box "[?]" (want [ ] to do or [x] done)']
+
+
+def test_a_strategy_heading_at_the_wrong_level_is_one_error() -> None:
+    text = "# A\n## Mission\n## Objective: O\n#### Strategy: S\n- [ ] T — @Dana\n"
+    assert problems(text) == ['plan.md:4: "#### Strategy:" (want "### Strategy: TITLE")']
