@@ -210,7 +210,8 @@ def test_demo_adds_the_demo_accounts_once(
     db_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert run(capsys, "demo", "--db", str(db_path), "--no-open")[0] == 0
-    assert run(capsys, "demo", "--db", str(db_path), "--no-open")[0] == 0
+    code, out, _ = run(capsys, "demo", "--db", str(db_path), "--no-open")
+    assert code == 0 and out == f"the demo accounts are in {db_path} already: nothing added\n"
     assert len(load_db(db_path).accounts) == 6
 
 

@@ -191,7 +191,10 @@ def cmd_demo(ctx: Context) -> int:
         if added:
             repo.save(portfolio, changed=added)
     if ctx.args.no_open:
-        ctx.print(f"{len(added)} demo accounts added to {ctx.db_path}")
+        if added:
+            ctx.print(f"{len(added)} demo accounts added to {ctx.db_path}")
+        else:
+            ctx.print(f"the demo accounts are in {ctx.db_path} already: nothing added")
         return EXIT_OK
     return cmd_app(ctx)
 
