@@ -13,6 +13,7 @@ each, a title pasted or typed over SSH came in at ~30 characters a second.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Awaitable, Callable
 from functools import partial
 
@@ -20,7 +21,7 @@ from textual import events
 from textual.app import App
 from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import Input, TextArea
+from textual.widgets import Input
 
 FOCUS_WAIT_FRAMES = 5
 HOLD_LIMIT = 0.5  # seconds: a key whose end is never seen (its widget went) releases anyway
@@ -45,7 +46,7 @@ class TypeAhead:
 
     async def _send(self, key: events.Key) -> None:
         target = self.app.focused or self.app.screen
-        if key.is_printable and isinstance(target, Input | TextArea):
+        if key.is_printable and _is_text_box(target):
             await self.route(key)
             return
         self.serial += 1
@@ -99,3 +100,12 @@ class TypeAhead:
         if self.limit is not None:
             self.limit.stop()
             self.limit = None
+
+
+def _is_text_box(widget: object) -> bool:
+    """An Input or a TextArea; TextArea is not imported for this (20 ms of the first screen):
+    if its module is not loaded, no widget is one."""
+    if isinstance(widget, Input):
+        return True
+    text_area = sys.modules.get("textual.widgets._text_area")
+    return text_area is not None and isinstance(widget, text_area.TextArea)
