@@ -364,6 +364,16 @@ def evaluate(
     )
 
 
+def fix_stops(checklist: Checklist) -> list[tuple[Result, str | None]]:
+    """Every place to fix, in the order to fix them: each failing rule (the next fix first) with
+    each node it names (the review rule names the account), or None if it names none."""
+    stops: list[tuple[Result, str | None]] = []
+    for result in checklist.results:
+        if result.status != "pass":
+            stops.extend((result, node) for node in result.nodes or (None,))
+    return stops
+
+
 def node_verdicts(checklist: Checklist) -> dict[str, list[str]]:
     """Node id (or account id, for the review rule) → ids of the rules it does not pass."""
     verdicts: dict[str, list[str]] = {}

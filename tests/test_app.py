@@ -17,6 +17,7 @@ from plan.demo import demo_accounts
 from plan.errors import PlanFileError, SaveError
 from plan.fields import FIELDS
 from plan.model import Account, Mission, Objective, Strategy, Tactic
+from plan.rules import fix_stops
 from store.repository import Repository
 from tests.helpers import break_plan, load_db, write_db
 from tui.app import KeyplanApp, make_app
@@ -216,6 +217,26 @@ async def test_enter_on_a_failing_rule_jumps_to_its_node(demo_db: Path) -> None:
         result = next(r for r in app.workspace.checklist(account).results if r.rule == "S2")
         assert app.query_one(PlanTree).current == result.nodes[0]
         assert app.focused is app.query_one(PlanTree)
+
+
+async def test_f_again_steps_through_every_place_to_fix(demo_db: Path) -> None:
+    app = make_app(demo_db, today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("G")  # the weakest demo plan
+        account = app.editor.account
+        assert account is not None
+        stops = fix_stops(app.workspace.checklist(account))
+        assert len(stops) >= 3
+        tree = app.query_one(PlanTree)
+        visited = []
+        for _ in range(3):
+            await pilot.press("f")
+            visited.append(tree.current)
+        assert visited == [node for _, node in stops[:3]]
+        assert any("fix 3 of" in n.message for n in app._notifications)
+        await pilot.press("g")  # the cursor moved away: f starts at the next fix again
+        await pilot.press("f")
+        assert tree.current == stops[0][1]
 
 
 async def test_next_fix_jumps_and_fixing_it_raises_the_score(demo_db: Path) -> None:

@@ -15,6 +15,7 @@ from plan.rules import (
     TACTICS_AHEAD_MESSAGE,
     Result,
     evaluate,
+    fix_stops,
     node_verdicts,
 )
 
@@ -368,6 +369,21 @@ def test_node_verdicts_map_each_failing_node_to_its_rules() -> None:
     plan = account(objective(strategies=[strategy(), bare]), reviewed=None)
     verdicts = node_verdicts(evaluate(plan, TODAY))
     assert verdicts == {bare.id: ["S2", "T1"], plan.id: ["R1"]}
+
+
+def test_fix_stops_are_every_failing_node_in_gate_order() -> None:
+    late = [tactic("Call A", due=days(-5)), tactic("Call B", due=days(-3))]
+    plan = account(objective(strategies=[strategy(tactics=late)]), reviewed=None)
+    plan.mission.objectives[0].metric = ""
+    checklist = evaluate(plan, TODAY)
+    stops = fix_stops(checklist)
+    assert stops[0][0] is checklist.next_fix
+    assert [(r.rule, node) for r, node in stops] == [
+        ("O2", plan.mission.objectives[0].id),
+        ("T3", late[0].id),
+        ("T3", late[1].id),
+        ("R1", plan.id),  # the review names the account
+    ]
 
 
 def test_fix_field_names_the_field_that_fixes_a_rule() -> None:

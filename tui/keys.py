@@ -91,7 +91,7 @@ EDITOR_BINDINGS = [
         "next_fix",
         "Next fix",
         "check.next_fix",
-        "jump to the next thing to fix: the first rule that fails",
+        "jump to the next thing to fix (the first rule that fails); again: the one after",
         show=True,
     ),
     key(

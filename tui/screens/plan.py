@@ -18,7 +18,7 @@ from textual.widgets import Footer, Input, Label, Static
 from plan.errors import ValidationError
 from plan.fields import FIELDS
 from plan.model import CHILD_KIND, Account, Node
-from plan.rules import Checklist, Result, fix_field, node_verdicts
+from plan.rules import Checklist, Result, fix_field, fix_stops, node_verdicts
 from tui.keys import EDITOR_BINDINGS
 from widgets.account_list import AccountList, AccountRow
 from widgets.checklist import ChecklistPane
@@ -98,6 +98,7 @@ class PlanScreen(Screen[None]):
         self._shown_anyway: set[str] = set()  # shown whatever the filter: see refresh_view
         self._adding: tuple[str, str, bool] | None = None  # (how, node id, below)
         self._fix_field: tuple[str, str] | None = None  # (node id, field) of the last jump
+        self._last_stop: tuple[str, str, str | None] | None = None  # account, rule, node of f
         self._focus_before_filter: Widget | None = None
         self._status: Text | None = None
         self._scoring = False  # score_the_rest is on its way
@@ -317,15 +318,17 @@ class PlanScreen(Screen[None]):
     def rule_chosen(self, event: ChecklistPane.RuleChosen) -> None:
         self.jump_to(event.result)
 
-    def jump_to(self, result: Result) -> None:
-        """Put the cursor on the node a rule names; `e` then opens the field that fixes it."""
+    def jump_to(self, result: Result, node_id: str | None = None) -> None:
+        """Put the cursor on the node a rule names (`node_id`, else its first); `e` then opens
+        the field that fixes it."""
         account = self.account
         if account is None:
             return
         if result.status == "pass":
             self.app.tell(f"passes: {result.message}")
             return
-        found = next((account.find(n) for n in result.nodes if account.find(n)), None)
+        named = (node_id,) if node_id is not None else result.nodes
+        found = next((account.find(n) for n in named if account.find(n)), None)
         if found is None:
             # The review rule names the account: the fix is a review, not a node.
             self.app.tell(result.message, "warning")
@@ -526,15 +529,25 @@ class PlanScreen(Screen[None]):
         self.tree.fold_to(level)
 
     def action_next_fix(self) -> None:
+        """f: the next fix; f again, with the cursor still where it went, the one after."""
         account = self.account
         if account is None:
             return
-        fix = self.app.workspace.checklist(account).next_fix
-        if fix is None:
+        stops = fix_stops(self.app.workspace.checklist(account))
+        if not stops:
             self.app.tell(f"{account.name}: every rule passes")
             return
-        self.app.tell(f"next fix: {fix.rule} {fix.message}")
-        self.jump_to(fix)
+        index = 0
+        last = self._last_stop
+        if last is not None and last[0] == account.id and last[2] == self.tree.current:
+            at = [(result.rule, node) for result, node in stops]
+            if (last[1], last[2]) in at:
+                index = (at.index((last[1], last[2])) + 1) % len(stops)
+        result, node = stops[index]
+        self._last_stop = (account.id, result.rule, node)
+        which = "next fix" if index == 0 else f"fix {index + 1} of {len(stops)}"
+        self.app.tell(f"{which}: {result.rule} {result.message}")
+        self.jump_to(result, node)
 
     # --- Filter ---------------------------------------------------------------------------
 
