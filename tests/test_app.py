@@ -67,6 +67,20 @@ def label_of(app: KeyplanApp, node_id: str) -> str:
     return next(str(n.label) for n in _walk(tree.root) if n.data == node_id)
 
 
+async def open_form(pilot: Pilot[int], node_id: str | None) -> EditForm:
+    """Open the plan's first account and press e on a node (on the account itself if None)."""
+    app = pilot.app
+    await pilot.press("enter")
+    if node_id is None:
+        app.query_one(AccountList).focus()
+    else:
+        app.query_one(PlanTree).select(node_id)
+    await pilot.press("e")
+    form = app.screen
+    assert isinstance(form, EditForm)
+    return form
+
+
 async def type_text(pilot, text: str) -> None:
     """Type into the focused field; text with punctuation goes in as a paste would."""
     if text.isalnum():
@@ -600,14 +614,7 @@ async def test_the_form_opens_and_saves_for_every_kind(db_path: Path, kind: str)
         "tactic": strategy.tactics[0],
     }.get(kind)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("enter")
-        if node is None:
-            app.query_one(AccountList).focus()
-        else:
-            app.query_one(PlanTree).select(node.id)
-        await pilot.press("e")
-        form = app.screen
-        assert isinstance(form, EditForm)
+        form = await open_form(pilot, node.id if node is not None else None)
         values = form.typed_values()
         assert set(values) == {spec.name for spec in FIELDS[kind]}
         await pilot.press("escape")
@@ -620,11 +627,7 @@ async def test_a_strategy_gets_its_why_and_approach_from_the_form(db_path: Path)
     strategy.why, strategy.approach = "", None
     app = make_app(write_db(db_path, [account]), today=TODAY)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("enter")
-        app.query_one(PlanTree).select(strategy.id)
-        await pilot.press("e")
-        form = app.screen
-        assert isinstance(form, EditForm)
+        form = await open_form(pilot, strategy.id)
         form.query_one("#f-why", Input).value = "Their COO owns uptime"
         form.query_one("#f-approach", Select).value = "change-criteria"
         await pilot.press("f2")
@@ -638,11 +641,7 @@ async def test_enter_on_a_choice_saves_the_form_and_space_opens_its_list(db_path
     tactic = account.mission.objectives[0].strategies[0].tactics[0]
     app = make_app(write_db(db_path, [account]), today=TODAY)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("enter")
-        app.query_one(PlanTree).select(tactic.id)
-        await pilot.press("e")
-        form = app.screen
-        assert isinstance(form, EditForm)
+        form = await open_form(pilot, tactic.id)
         status = form.query_one("#f-status", Select)
         status.focus()
         await pilot.press("space")
