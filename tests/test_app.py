@@ -247,7 +247,8 @@ async def test_f_again_steps_through_every_place_to_fix(demo_db: Path) -> None:
             await pilot.press("f")
             visited.append(tree.current)
         assert visited == [node for _, node in stops[:3]]
-        assert any("fix 3 of" in n.message for n in app._notifications)
+        fixes = [n.message for n in app._notifications if "fix" in n.message]
+        assert len(fixes) == 1 and "fix 3 of" in fixes[0], "each f replaces the last"
         await pilot.press("g")  # the cursor moved away: f starts at the next fix again
         await pilot.press("f")
         assert tree.current == stops[0][1]

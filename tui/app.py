@@ -17,6 +17,7 @@ from rich.text import Text
 from textual import events, on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.notifications import Notification, Notify
 from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
 from textual.widget import Widget
@@ -75,6 +76,7 @@ class KeyplanApp(App[int]):
         self._save_again = False
         self._save_error: str | None = None
         self._disk_warned = False
+        self._told: dict[str, Notification] = {}  # topic -> its last notification (see tell)
         self.type_ahead = TypeAhead(self, route=super().on_event)
         self._focus_before_small: Widget | None = None
         self.broken_file: str | None = None  # why keyplan stopped, when the file was at fault
@@ -163,9 +165,17 @@ class KeyplanApp(App[int]):
     def portfolio(self) -> Portfolio:
         return self.workspace.portfolio
 
-    def tell(self, message: str, severity: str = "information") -> None:
-        """A notification that shows user text literally."""
-        self.notify(message, severity=severity, markup=False)  # type: ignore[arg-type]
+    def tell(self, message: str, severity: str = "information", *, topic: str = "") -> None:
+        """A notification that shows user text literally. One with a `topic` replaces the last
+        on that topic still shown: pressing f or u over and over stacked a message a press over
+        the panes of an 80x24 window."""
+        notification = Notification(message, "", severity, self.NOTIFICATION_TIMEOUT)  # type: ignore[arg-type]
+        if topic:
+            shown = self._told.get(topic)
+            if shown is not None and shown in self._notifications:
+                self._unnotify(shown, refresh=False)
+            self._told[topic] = notification
+        self.post_message(Notify(notification))
 
     # --- Editing: the one path by which the plans change ----------------------------------
 
@@ -216,7 +226,7 @@ class KeyplanApp(App[int]):
             self.tell("nothing to undo" if undone else "nothing to redo")
             return
         self.after_edit(edit, undone=undone)
-        self.tell(f"{'undid' if undone else 'redid'}: {edit.label}")
+        self.tell(f"{'undid' if undone else 'redid'}: {edit.label}", topic="undo")
 
     def mark_reviewed(self, account_id: str, note: str) -> bool:
         from plan.edits import mark_reviewed

@@ -546,7 +546,7 @@ class PlanScreen(Screen[None]):
         result, node = stops[index]
         self._last_stop = (account.id, result.rule, node)
         which = "next fix" if index == 0 else f"fix {index + 1} of {len(stops)}"
-        self.app.tell(f"{which}: {result.rule} {result.message}")
+        self.app.tell(f"{which}: {result.rule} {result.message}", topic="fix")
         self.jump_to(result, node)
 
     # --- Filter ---------------------------------------------------------------------------
