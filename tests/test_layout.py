@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 
 from plan.errors import PlanFileError
-from plan.model import Account, Portfolio
+from plan.model import Account
 from store.codec import StoredAccount, from_doc, to_doc
 from store.layout import PlanBytes, decode, encode
 from store.repository import Repository
@@ -39,7 +39,7 @@ def test_a_saved_database_is_plain_json_with_one_account_per_line(
     lines = content.split(b"\n")
     assert lines[0] == b'{"accounts":{'
     assert [line[:5] for line in lines[1:4]] == [b'"1":{', b'"2":{', b'"3":{']
-    assert lines[4].startswith(b'},"meta":')
+    assert lines[4].startswith(b'},"layout":{"1":{"crc32":')
     tables = json.loads(content)  # any JSON reader reads it
     assert [doc["name"] for doc in tables["accounts"].values()] == [a.name for a in written]
 
@@ -58,16 +58,16 @@ def test_plans_are_parsed_only_when_first_used(db: Path, written: list[Account])
 
 
 def test_a_save_writes_unused_plans_back_byte_for_byte(db: Path) -> None:
-    before = db.read_bytes()
+    before = db.read_bytes().split(b"\n")
     with Repository(db) as repository:
         portfolio = repository.load()
         portfolio.accounts[1].name = "Renamed"
         repository.save(portfolio, changed=[portfolio.accounts[1].id])
     after = db.read_bytes().split(b"\n")
-    assert [line for i, line in enumerate(before.split(b"\n")) if i != 2] == [
-        line for i, line in enumerate(after) if i != 2
-    ]
+    assert after[1] == before[1] and after[3] == before[3]  # the others, as read
+    assert after[2] != before[2]
     assert [a.name for a in load_db(db).accounts][1] == "Renamed"
+    assert isinstance(load_db(db).accounts[0].plan_document, PlanBytes), "still keyplan's own"
 
 
 @given(any_account)
@@ -118,41 +118,38 @@ def test_an_account_whose_plan_is_not_its_last_field_is_still_read(
     assert asdict(load_db(db).accounts[1]) == asdict(written[1])
 
 
-def broken_line(db: Path) -> bytes:
-    """Break the JSON of the third account's plan (an active one), as a bad hand edit would."""
+def test_a_file_edited_by_hand_is_read_whole(db: Path, written: list[Account]) -> None:
+    lines = db.read_bytes().split(b"\n")
+    lines[1] = lines[1].replace(b'"Account 0"', b'"Account Zero"')
+    db.write_bytes(b"\n".join(lines))
+    first = load_db(db).accounts[0]
+    assert first.name == "Account Zero"
+    assert isinstance(first.plan_document, dict), "the checksum no longer matches: parsed whole"
+
+
+def test_two_accounts_joined_on_one_line_are_both_read(db: Path, written: list[Account]) -> None:
+    lines = db.read_bytes().split(b"\n")
+    db.write_bytes(b"\n".join([lines[0], lines[1] + lines[2], *lines[3:]]))
+    assert [asdict(a) for a in load_db(db).accounts] == [asdict(a) for a in written]
+
+
+def test_a_field_after_the_plan_is_read_as_any_json(db: Path, written: list[Account]) -> None:
+    lines = db.read_bytes().split(b"\n")
+    lines[2] = lines[2][:-2] + b',"tag":1},'
+    db.write_bytes(b"\n".join(lines))
+    assert asdict(load_db(db).accounts[1]) == asdict(written[1])
+
+
+def test_a_broken_line_is_refused_on_opening_with_its_line_and_column(
+    db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     lines = db.read_bytes().split(b"\n")
     lines[3] = lines[3].replace(b'"objectives":[', b'"objectives":[,', 1)
     db.write_bytes(content := b"\n".join(lines))
-    return content
-
-
-def test_a_plan_that_is_not_json_is_reported_with_its_line_when_used(db: Path) -> None:
-    broken_line(db)
-    _, second, third = load_db(db).accounts
-    assert second.mission.objectives  # the other accounts open
+    column = lines[3].index(b"[,") + 2
     with pytest.raises(PlanFileError) as raised:
-        third.mission  # noqa: B018 (reading it builds it)
-    message = raised.value.message
-    assert message.startswith(f"{db}: account 3: its plan is not valid (not valid JSON at line 4")
-    assert "\n" not in message
-
-
-def test_check_of_a_plan_that_is_not_json_is_one_line_and_exit_2(
-    db: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    content = broken_line(db)
+        load_db(db)
+    assert raised.value.message == f"{db}: not valid JSON (line 4, column {column})"
     assert main(["check", "--db", str(db)]) == 2
-    err = capsys.readouterr().err
-    assert err.startswith(f"keyplan: {db}: account 3: its plan is not valid")
-    assert err.count("\n") == 1 and "Traceback" not in err
+    assert capsys.readouterr().err.startswith(f"keyplan: {db}: not valid JSON (line 4")
     assert db.read_bytes() == content
-
-
-def test_an_unused_broken_plan_is_saved_as_it_was_read(db: Path) -> None:
-    content = broken_line(db)
-    with Repository(db) as repository:
-        portfolio = repository.load()
-        first = portfolio.accounts[0]
-        first.name = "Renamed"
-        repository.save(Portfolio(portfolio.accounts), changed=[first.id])
-    assert db.read_bytes().split(b"\n")[2:] == content.split(b"\n")[2:]

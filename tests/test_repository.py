@@ -534,7 +534,7 @@ def test_database_survives_kill_9_at_random_moments(db: Path) -> None:
             assert writer.wait() == -signal.SIGKILL
         context = f"seed {seed}, kill {kill}"
         assert len(list(db.parent.glob(".plans.json.*.tmp"))) <= 1, context
-        assert set(orjson.loads(db.read_bytes())) == {"meta", "accounts"}, context
+        assert set(orjson.loads(db.read_bytes())) == {"meta", "accounts", "layout"}, context
         with Repository(db, write=False) as repository:
             assert len(repository.load().accounts) >= reported, context
     with Repository(db) as repository:
