@@ -103,11 +103,15 @@ def parse_date(text: str) -> date | None:
         raise ValidationError(f'bad date "{text}" (want YYYY-MM-DD)') from None
 
 
-_THOUSANDS = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
+# Thousands separators, only where they cannot be a decimal comma: 1,500,000 or 12,000.50,
+# but not 1,500 (1.5 where a comma is the decimal point) nor 0,250.
+_THOUSANDS = re.compile(r"[+-]?[1-9]\d{0,2}(?:,\d{3}){2,}(?:\.\d+)?|[+-]?[1-9]\d{0,2},\d{3}\.\d+")
 
 
 def parse_number(text: str) -> float | None:
-    """A finite number such as `1500000`, `1,500,000`, `12.5` or `-3`, or None for empty text."""
+    """A finite number such as `1500000`, `1,500,000`, `12.5` or `-3`, or None for empty text.
+
+    A single group after a comma (1,500) is refused: with a decimal comma it means 1.5."""
     text = text.strip()
     if not text:
         return None

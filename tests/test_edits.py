@@ -155,13 +155,18 @@ def test_edit_fields_parses_typed_text() -> None:
 
 @pytest.mark.parametrize(
     ("typed", "value"),
-    [("1,500,000", 1_500_000.0), ("-12,000.5", -12_000.5), ("1500000", 1_500_000.0)],
+    [
+        ("1,500,000", 1_500_000.0),
+        ("-12,000.5", -12_000.5),
+        ("1500000", 1_500_000.0),
+        ("1_000", 1000.0),
+    ],
 )
 def test_a_target_may_be_typed_with_thousands_separators(typed: str, value: float) -> None:
     assert parse_number(typed) == value
 
 
-@pytest.mark.parametrize("typed", ["1,5", "1,50,000", "12,000,00"])
+@pytest.mark.parametrize("typed", ["1,5", "1,50,000", "12,000,00", "1,500", "0,250", "0,250,000"])
 def test_a_comma_that_is_not_a_thousands_separator_is_refused(typed: str) -> None:
     with pytest.raises(ValidationError, match="is not a number"):
         parse_number(typed)
