@@ -61,6 +61,13 @@ def schema_version(tables: Any, name: Path) -> int:
         for table in tables.values()
     ):
         raise not_ours
+    for table_name, table in tables.items():
+        for key in table:
+            if not (key.isascii() and key.isdigit()):  # TinyDB reads its keys as record numbers
+                raise PlanFileError(
+                    f'{name}: not a keyplan database (record "{key}" in "{table_name}" '
+                    "is not a number)"
+                )
     records = list(tables.get(META_TABLE, {}).values())
     if len(records) != 1 or records[0].get("app") != APP:
         raise not_ours

@@ -174,6 +174,10 @@ BAD_FILES = {
         b'{"meta": {"1": {"app": "keyplan", "schema": 1}}, "accounts": []}',
         "not a keyplan database",
     ),
+    "a record key that is not a number": (
+        b'{"meta": {"1": {"app": "keyplan", "schema": 1}}, "accounts": {"abc": {}}}',
+        'not a keyplan database (record "abc" in "accounts" is not a number)',
+    ),
     "a newer schema": (
         b'{"meta": {"1": {"app": "keyplan", "schema": 99}}}',
         f"written by a newer keyplan (schema 99; this one reads schema {SCHEMA_VERSION} and older)",
