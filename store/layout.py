@@ -104,33 +104,34 @@ def decode(data: bytes) -> Any:
 
 def _decode_lines(data: bytes) -> Tables | None:
     """The tables of a file keyplan wrote in the layout, or None if it is not one as written."""
-    lines = data.split(b"\n")
-    while len(lines) > 2 and not lines[-1].strip():  # an editor's newline at the end
-        lines.pop()
-    last = lines[-1]
-    if len(lines) < 2 or not last.startswith(b"},"):
+    start = len(_FIRST_LINE) + 1
+    body_end = data.rfind(b"\n},")  # the last line: no account line starts with "},"
+    if body_end < start - 1:
         return None
     try:
-        tables = orjson.loads(b"{" + last[2:])
+        tables = orjson.loads(b"{" + data[body_end + 3 :])
     except orjson.JSONDecodeError:
         return None
     if not isinstance(tables, dict) or ACCOUNTS_TABLE in tables:
         return None
     layout = tables.pop(LAYOUT_TABLE, None)
-    start = len(_FIRST_LINE) + 1
-    body = memoryview(data)[start : max(start, start + sum(map(len, lines[1:-1])) + len(lines) - 3)]
-    if not isinstance(layout, dict) or layout.get("1") != {"crc32": zlib.crc32(body)}:
+    if not isinstance(layout, dict) or layout.get("1") != {
+        "crc32": zlib.crc32(memoryview(data)[start:body_end])
+    }:
         return None
+    lines = []
+    if body_end > start:  # the account lines, split out of the data in one pass
+        lines = data.split(b"\n")[1 : 2 + data.count(b"\n", start, body_end)]
     accounts: dict[str, Any] = {}
-    for number, line in enumerate(lines[1:-1], start=2):
-        end = len(line) - 1 if number < len(lines) - 1 else len(line)  # the comma between
+    for number, line in enumerate(lines, start=2):
+        end = len(line) - 1 if number <= len(lines) else len(line)  # the comma between
         key_end = line.find(b'":')
-        start = key_end + 2
-        cut = line.find(_PLAN_KEY, start)
+        fields = key_end + 2  # where the account's object starts
+        cut = line.find(_PLAN_KEY, fields)
         if cut < 0:
             return None
         try:
-            head = orjson.loads(line[start:cut] + b"}")
+            head = orjson.loads(line[fields:cut] + b"}")
         except orjson.JSONDecodeError:
             return None
         if not isinstance(head, dict) or head.keys() != _HEAD_KEYS:
