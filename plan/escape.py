@@ -29,7 +29,9 @@ _NEEDS_INLINE_PARSER = re.compile(r"[\\`*_<&\n]|\]\(")
 # underlines and thematic breaks, and ordered list numbers ("2024. ", "1) ").
 _LINE_START = re.compile(r"[-+>=]|[0-9]+(?=[.)](?: |$))")
 
-_HYPHEN_DUE = re.compile(r" -(?=-? due \d{4}-)")
+# What a hand edit types for the em dash before a tactic's owner or due date; the reader takes
+# it for the tail's start where it is literal, so a title's own is written escaped.
+HYPHEN_TAIL = re.compile(r" --? (?=@|due \d{4}-)")
 
 
 def escape_inline(text: str) -> str:
@@ -51,13 +53,15 @@ def escape_inline(text: str) -> str:
 
 
 def escape_tactic_title(text: str) -> str:
-    """A tactic's title: as `escape_inline`, and its `@` and `—` can never read as the tail.
+    """A tactic's title: as `escape_inline`, and its `@`, `—` and `HYPHEN_TAIL` can never read
+    as the tail.
 
     An em dash cannot be backslash-escaped, so it is written as the entity `&mdash;`.
     """
     escaped = escape_inline(text).replace("@", "\\@").replace("—", "&mdash;")
-    # The reader also takes " - due DATE" for the tail (a hand edit's hyphen): not in a title.
-    return _HYPHEN_DUE.sub(r" \\-", escaped) if " -" in escaped else escaped
+    if " -" not in escaped:  # nearly every title: no regex pass for them on an export
+        return escaped
+    return HYPHEN_TAIL.sub(lambda hyphen: " \\" + hyphen[0][1:], escaped)
 
 
 def escape_tactic_owner(text: str) -> str:

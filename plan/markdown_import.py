@@ -13,7 +13,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from plan.errors import MarkdownError, ValidationError
-from plan.escape import find_literal, read_inline
+from plan.escape import HYPHEN_TAIL, find_literal, read_inline
 from plan.fields import (
     FieldSpec,
     clean_line,
@@ -44,10 +44,7 @@ _STRATEGY = re.compile(r"strategy\s*:(.*)", re.IGNORECASE)
 _FIELD = re.compile(r"([A-Za-z]+)\s*:(.*)")
 _DUE = re.compile(r"due\b(.*)", re.IGNORECASE)
 _REVIEW_NOTE = re.compile(r"([^:]*):(.*)")
-_BOX = re.compile(r"\[([ xX])\](?: |$)")
-_ANY_BOX = re.compile(r"\[(.)\](?: |$)")
-# What a hand edit types for the em dash before a tactic's owner or due date.
-_HYPHEN_TAIL = re.compile(r" --? (?=@|due \d{4}-)")
+_BOX = re.compile(r"\[(.)\](?: |$)")  # a task box; only [ ], [x] and [X] are known
 
 _FIELD_LABELS: dict[Section, tuple[str, ...]] = {
     "account": ("Owner", "Segment", "Reviewed", "Archived"),
@@ -95,7 +92,7 @@ def _is_task_list(tokens: Sequence[Token], first: int) -> bool:
         "list_item_open",
         "paragraph_open",
         "inline",
-    ] and bool(_ANY_BOX.match(block[3].content))
+    ] and bool(_BOX.match(block[3].content))
 
 
 def _blocks(tokens: Sequence[Token], start: int, end: int) -> Iterator[tuple[int, int]]:
@@ -354,15 +351,16 @@ class _Reader:
         text, mask = read_inline(inline, self.parser)
         text = text.replace("\n", " ")
         box = _BOX.match(text)
-        if box and "x" in mask[:3]:
+        if box and "x" in mask[:3]:  # written \[ \]: part of the title
             box = None
-        if box is None and (odd := _ANY_BOX.match(text)) and "x" not in mask[:3]:
-            self.problem(line, f'unknown box "[{odd[1]}]" (want [ ] to do or [x] done)')
+        if box and box[1] not in " xX":
+            self.problem(line, f'unknown box "[{box[1]}]" (want [ ] to do or [x] done)')
+            box = None
         start = box.end() if box else 0
         separator = find_literal(text, mask, " — ", start)
         tail = separator + 3
         if separator < 0:
-            hyphen = _HYPHEN_TAIL.search(text, start)
+            hyphen = HYPHEN_TAIL.search(text, start)
             if hyphen and "x" not in mask[hyphen.start() : hyphen.end() + 1]:
                 separator, tail = hyphen.start(), hyphen.end()
         end = separator if separator >= 0 else len(text)
