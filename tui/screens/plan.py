@@ -24,7 +24,7 @@ from widgets.account_list import AccountList, AccountRow
 from widgets.checklist import ChecklistPane
 from widgets.node_details import NodeDetails
 from widgets.plan_tree import PlanTree
-from widgets.prompt import Prompt
+from widgets.prompt import PromptInput
 
 if TYPE_CHECKING:
     from tui.app import KeyplanApp
@@ -133,7 +133,7 @@ class PlanScreen(Screen[None]):
         """The new-title prompt: its label and input, mounted on first use."""
         if not self.query("#adding"):
             await self.query_one("#center").mount(
-                Label("", id="adding-label"), Prompt(id="adding"), before="#details"
+                Label("", id="adding-label"), PromptInput(id="adding"), before="#details"
             )
         return self.query_one("#adding-label", Label), self.query_one("#adding", Input)
 
@@ -243,12 +243,11 @@ class PlanScreen(Screen[None]):
         account = self.account
         checklist = workspace.checklist(account) if account else None
         verdicts = node_verdicts(checklist) if checklist else {}
-        visible = self.visible_nodes(account) if account else None
-        if visible is not None and select is not None and select not in visible:
+        if select is not None and self.filter_text:
             # What an edit just made or moved stays in sight until the filter changes, or a
             # node added under a filter would vanish as it was made.
             self._shown_anyway.add(select)
-            visible = self.visible_nodes(account)  # type: ignore[arg-type]
+        visible = self.visible_nodes(account) if account else None
         self.tree.show(account, verdicts, visible=visible, cursor=select)
         checklist_pane, details = self.query_one(ChecklistPane), self.query_one(NodeDetails)
         checklist_pane.show(checklist, self.account_id)
@@ -537,14 +536,12 @@ class PlanScreen(Screen[None]):
         if not stops:
             self.app.tell(f"{account.name}: every rule passes")
             return
-        index = 0
-        last = self._last_stop
-        if last is not None and last[0] == account.id and last[2] == self.tree.current:
-            at = [(result.rule, node) for result, node in stops]
-            if (last[1], last[2]) in at:
-                index = (at.index((last[1], last[2])) + 1) % len(stops)
+        places = [(account.id, result.rule, node) for result, node in stops]
+        last, index = self._last_stop, 0
+        if last is not None and last in places and last[2] == self.tree.current:
+            index = (places.index(last) + 1) % len(stops)
         result, node = stops[index]
-        self._last_stop = (account.id, result.rule, node)
+        self._last_stop = places[index]
         which = "next fix" if index == 0 else f"fix {index + 1} of {len(stops)}"
         self.app.tell(f"{which}: {result.rule} {result.message}", topic="fix")
         self.jump_to(result, node)
