@@ -403,15 +403,20 @@ async def test_a_failed_save_is_shown_and_retried(
     assert tactic.status == "done"
 
 
+async def edit_after_another_tool_wrote(pilot: Pilot[int], db_path: Path) -> None:
+    """Another tool (a git pull, an editor) rewrites the file; then an edit here, saved later."""
+    db_path.write_text(db_path.read_text().replace('"ACME"', '"ACME Europe"'))
+    await pilot.press("enter", "G", "d")
+    await pilot.pause(0.5)
+    await pilot.app.workers.wait_for_complete()
+
+
 async def test_a_reload_refused_at_first_can_be_asked_for_from_the_palette(
     db_path: Path,
 ) -> None:
     app = make_app(write_db(db_path, [small_plan()]), today=TODAY)
     async with app.run_test(size=(80, 24)) as pilot:
-        db_path.write_text(db_path.read_text().replace('"ACME"', '"ACME Europe"'))
-        await pilot.press("enter", "G", "d")
-        await pilot.pause(0.5)
-        await app.workers.wait_for_complete()
+        await edit_after_another_tool_wrote(pilot, db_path)
         await until(pilot, lambda: isinstance(app.screen, Confirm))
         await pilot.press("n")  # Not now
         assert any("command palette" in n.message for n in app._notifications)
@@ -432,11 +437,7 @@ async def test_a_file_changed_on_disk_is_not_overwritten_and_reload_is_offered(
 ) -> None:
     app = make_app(write_db(db_path, [small_plan()]), today=TODAY)
     async with app.run_test(size=(80, 24)) as pilot:
-        # Another tool (a git pull, an editor) rewrites the file behind keyplan's back.
-        db_path.write_text(db_path.read_text().replace('"ACME"', '"ACME Europe"'))
-        await pilot.press("enter", "G", "d")  # an edit here, saved a moment later
-        await pilot.pause(0.5)
-        await app.workers.wait_for_complete()
+        await edit_after_another_tool_wrote(pilot, db_path)
         await pilot.pause()
         assert isinstance(app.screen, Confirm)
         assert "changed on disk" in app.screen.question
