@@ -141,6 +141,45 @@ async def test_a_move_repaints_a_few_rows_of_the_tree_not_the_pane(
         assert_panes_true(app, "J")
 
 
+async def test_a_layout_leaves_the_scrollbars_alone_and_new_lines_move_them(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = make_app(write_db(db_path, demo_accounts(TODAY)), today=TODAY)
+    async with app.run_test(size=(100, 24)) as pilot:
+        await pilot.press("enter", "4")
+        await pilot.pause()
+        panes = [app.query_one(pane) for pane in (AccountList, PlanTree, ChecklistPane)]
+        bars = {pane.vertical_scrollbar: pane for pane in panes}
+        repainted: list[Widget] = []
+        refresh = Widget.refresh
+
+        def spy(widget: Widget, *regions: Region, **kwargs: bool) -> Widget:
+            if widget in bars:
+                repainted.append(widget)
+            return refresh(widget, *regions, **kwargs)
+
+        monkeypatch.setattr(Widget, "refresh", spy)
+        app.notify("a toast is laid out")  # as every message of the app is
+        app.screen.refresh(layout=True)
+        await pilot.pause()
+        assert repainted == []
+
+        tree = app.query_one(PlanTree)
+        lines = tree.virtual_size.height
+        await pilot.press("j", "o", "N", "e", "w", "enter")  # an objective after the first
+        await pilot.pause()
+        assert tree.virtual_size.height == lines + 1
+        assert tree.vertical_scrollbar.window_virtual_size == lines + 1
+
+        repainted.clear()
+        await pilot.resize_terminal(90, 22)
+        await pilot.pause()
+        assert set(repainted) == set(bars)
+        for bar, pane in bars.items():
+            assert bar.window_size == pane.scrollable_content_region.height
+        assert_panes_true(app, "a resize")
+
+
 PROMPTS = [
     "short",
     "",

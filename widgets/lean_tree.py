@@ -33,10 +33,12 @@ from textual.strip import Strip
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
+from widgets.scroll import SizedByLines
+
 RowKey = tuple[object, ...]
 
 
-class LeanTree(Tree[str]):
+class LeanTree(SizedByLines, Tree[str]):
     """A Tree[str] with the repaints described above."""
 
     virtual_size = Reactive(Size(0, 0), layout=False)

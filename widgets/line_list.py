@@ -27,8 +27,10 @@ from textual.strip import Strip
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from widgets.scroll import SizedByLines
 
-class LineList(OptionList):
+
+class LineList(SizedByLines, OptionList):
     """An OptionList with the repaints described above."""
 
     virtual_size = Reactive(Size(0, 0), layout=False)
