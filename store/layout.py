@@ -36,29 +36,32 @@ _HEAD_KEYS = frozenset(ACCOUNT_KEYS) - {PLAN_KEY}
 
 
 class PlanBytes:
-    """An account's plan as it stands in the file: a line of it, and where the plan lies in it.
+    """An account's plan as it stands in the file: the file's bytes, and where the plan lies.
 
-    `load()` parses it; a save writes these bytes back as they are (see `encode`).
+    `load()` parses it; a save writes these bytes back as they are (see `encode`). The file's
+    bytes are shared by all its accounts, not copied out line by line: at 1000 accounts that
+    copy took 20-30 ms of opening the file, and as much memory as the file.
     """
 
-    __slots__ = ("_end", "_line", "_start", "line_number")
+    __slots__ = ("_column", "_data", "_end", "_start", "line_number")
 
-    def __init__(self, line: bytes, start: int, end: int, line_number: int) -> None:
-        self._line = line
+    def __init__(self, data: bytes, start: int, end: int, line_number: int, column: int) -> None:
+        self._data = data
         self._start = start
         self._end = end
         self.line_number = line_number
+        self._column = column  # the column of the plan's first byte, counted from 1
 
     def json(self) -> bytes:
-        return self._line[self._start : self._end]
+        return self._data[self._start : self._end]
 
     def load(self) -> Any:
         """The parsed plan; ValueError naming the line and column of the file if it is not JSON
         (which the checksum rules out short of a disk error)."""
         try:
-            return orjson.loads(memoryview(self._line)[self._start : self._end])
+            return orjson.loads(memoryview(self._data)[self._start : self._end])
         except orjson.JSONDecodeError as error:
-            column = self._start + error.pos + 1
+            column = self._column + error.pos
             raise ValueError(
                 f"not valid JSON at line {self.line_number}, column {column}: {error.msg}"
             ) from None
@@ -119,23 +122,26 @@ def _decode_lines(data: bytes) -> Tables | None:
         "crc32": zlib.crc32(memoryview(data)[start:body_end])
     }:
         return None
-    lines = []
-    if body_end > start:  # the account lines, split out of the data in one pass
-        lines = data.split(b"\n")[1 : 2 + data.count(b"\n", start, body_end)]
     accounts: dict[str, Any] = {}
-    for number, line in enumerate(lines, start=2):
-        end = len(line) - 1 if number <= len(lines) else len(line)  # the comma between
-        key_end = line.find(b'":')
+    line_start, number = start, 2
+    while line_start < body_end:  # each account line, found in place: no copy of the file
+        line_end = data.find(b"\n", line_start, body_end)
+        if line_end < 0:
+            line_end = body_end  # the last account line: no comma after it
+        end = line_end - 1 if line_end < body_end else line_end  # the comma between
+        key_end = data.find(b'":', line_start, end)
         fields = key_end + 2  # where the account's object starts
-        cut = line.find(_PLAN_KEY, fields)
+        cut = data.find(_PLAN_KEY, fields, end) if key_end >= 0 else -1
         if cut < 0:
             return None
         try:
-            head = orjson.loads(line[fields:cut] + b"}")
+            head = orjson.loads(data[fields:cut] + b"}")
         except orjson.JSONDecodeError:
             return None
         if not isinstance(head, dict) or head.keys() != _HEAD_KEYS:
             return None  # not every field of an account before its plan, as to_doc writes
-        head[PLAN_KEY] = PlanBytes(line, cut + len(_PLAN_KEY), end - 1, number)
-        accounts[line[1:key_end].decode()] = head
+        plan = cut + len(_PLAN_KEY)
+        head[PLAN_KEY] = PlanBytes(data, plan, end - 1, number, plan - line_start + 1)
+        accounts[data[line_start + 1 : key_end].decode()] = head
+        line_start, number = line_end + 1, number + 1
     return {ACCOUNTS_TABLE: accounts, **tables}

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+import zlib
 from dataclasses import asdict
 from pathlib import Path
 
@@ -153,3 +155,18 @@ def test_a_broken_line_is_refused_on_opening_with_its_line_and_column(
     assert main(["check", "--db", str(db)]) == 2
     assert capsys.readouterr().err.startswith(f"keyplan: {db}: not valid JSON (line 4")
     assert db.read_bytes() == content
+
+
+def test_a_plan_broken_under_a_matching_checksum_names_its_line_and_column(db: Path) -> None:
+    # Short of a disk error the checksum rules this out; if it happens, the error says where.
+    lines = db.read_bytes().split(b"\n")
+    lines[2] = lines[2].replace(b'"objectives":[', b'"objectives":[,', 1)
+    crc = zlib.crc32(b"\n".join(lines[1:-1]))
+    lines[-1] = re.sub(rb'"crc32":\d+', b'"crc32":%d' % crc, lines[-1])
+    accounts = decode(b"\n".join(lines))["accounts"]
+    plans = [accounts[key]["mission"] for key in ("1", "2", "3")]
+    assert all(isinstance(plan, PlanBytes) for plan in plans)
+    assert orjson.loads(plans[2].json()) == orjson.loads(b"{" + lines[3] + b"}")["3"]["mission"]
+    column = lines[2].index(b"[,") + 2
+    with pytest.raises(ValueError, match=f"^not valid JSON at line 3, column {column}: "):
+        plans[1].load()
