@@ -141,6 +141,21 @@ async def test_a_move_repaints_a_few_rows_of_the_tree_not_the_pane(
         assert_panes_true(app, "J")
 
 
+async def test_the_lists_draw_without_links_what_they_would_draw_with_them(
+    db_path: Path,
+) -> None:
+    app = make_app(write_db(db_path, demo_accounts(TODAY)), today=TODAY)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("enter", "4", "j")
+        await pilot.pause()
+        for pane in (AccountList, ChecklistPane):
+            widget = app.query_one(pane)
+            assert not widget.auto_links
+            without = drawn_afresh(widget)
+            widget.auto_links = True  # Textual's way: a link style worked out for each line
+            assert drawn_afresh(widget) == without, pane.__name__
+
+
 async def test_a_layout_leaves_the_scrollbars_alone_and_new_lines_move_them(
     db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
