@@ -22,6 +22,7 @@ from tests.helpers import write_db
 from tui.app import KeyplanApp, make_app
 from widgets.account_list import AccountList
 from widgets.checklist import ChecklistPane
+from widgets.node_details import NodeDetails
 from widgets.plan_tree import PlanTree
 
 TODAY = date(2026, 11, 24)
@@ -42,6 +43,7 @@ def drawn_afresh(widget: Widget) -> Drawing:
         widget._line_cache.clear()
     if isinstance(widget, OptionList):
         widget._clear_caches()
+    widget.refresh()  # a Static draws its content again only when asked to
     widget._styles_cache.clear()
     return drawn(widget)
 
@@ -141,14 +143,14 @@ async def test_a_move_repaints_a_few_rows_of_the_tree_not_the_pane(
         assert_panes_true(app, "J")
 
 
-async def test_the_lists_draw_without_links_what_they_would_draw_with_them(
+async def test_the_panes_draw_without_links_what_they_would_draw_with_them(
     db_path: Path,
 ) -> None:
     app = make_app(write_db(db_path, demo_accounts(TODAY)), today=TODAY)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("enter", "4", "j")
         await pilot.pause()
-        for pane in (AccountList, ChecklistPane):
+        for pane in (AccountList, ChecklistPane, NodeDetails):
             widget = app.query_one(pane)
             assert not widget.auto_links
             without = drawn_afresh(widget)

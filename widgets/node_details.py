@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.text import Text
+from textual.reactive import Reactive
 from textual.widgets import Static
 
 from plan.fields import FIELDS, format_value
@@ -28,6 +29,10 @@ def node_details(node: Node) -> Text:
 
 class NodeDetails(Static):
     """Shows the fields of the node under the tree's cursor; `e` edits them."""
+
+    # Its text is the app's own Text, never markup: no links to style, which Textual would
+    # otherwise work out for each drawing, at each move of the tree's cursor.
+    auto_links = Reactive(False)
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
