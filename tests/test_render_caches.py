@@ -53,6 +53,9 @@ def assert_panes_true(app: KeyplanApp, step: str) -> None:
         widget = app.query_one(pane)
         shown = drawn(widget)
         assert shown == drawn_afresh(widget), f"{pane.__name__} after {step}"
+        # Its scrollbar too: one asked to repaint while the pane was drawn was forgotten.
+        bar = widget.vertical_scrollbar
+        assert drawn(bar) == drawn_afresh(bar), f"{pane.__name__}'s scrollbar after {step}"
 
 
 async def test_the_panes_draw_after_every_kind_of_edit_what_they_would_draw_afresh(

@@ -58,7 +58,8 @@ class LeanTree(SizedByLines, Tree[str]):
         # parents') for each line: a sixth of drawing the pane. It is the same for all.
         self._pass_style = self.rich_style
         try:
-            return super().render_lines(crop)
+            with self.drawing():
+                return super().render_lines(crop)
         finally:
             self._pass_style = None
 
@@ -68,9 +69,6 @@ class LeanTree(SizedByLines, Tree[str]):
             return super().render_line(y)
         scroll_x, scroll_y = self.scroll_offset
         return self._render_line(y + scroll_y, scroll_x, scroll_x + self.size.width, style)
-
-    def watch_virtual_size(self, size: Size) -> None:
-        self._scroll_update(size)
 
     def _on_resize(self, event: events.Resize) -> None:
         # Tree's own (which prevent_default skips) forgets every line it drew and repaints,

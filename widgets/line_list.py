@@ -48,12 +48,13 @@ class LineList(SizedByLines, OptionList):
     def render_lines(self, crop: Region) -> list[Strip]:
         # OptionList measures its lines again for each line it draws (through `_lines`);
         # within one drawing of the pane they cannot change.
-        self._update_lines()
-        self._measured_now = True
-        try:
-            return super().render_lines(crop)
-        finally:
-            self._measured_now = False
+        with self.drawing():
+            self._update_lines()
+            self._measured_now = True
+            try:
+                return super().render_lines(crop)
+            finally:
+                self._measured_now = False
 
     def _update_lines(self) -> None:
         """OptionList's, with `option_height` to measure each option, and without measuring
@@ -88,9 +89,7 @@ class LineList(SizedByLines, OptionList):
                 lines.extend([(index, line) for line in range(height)])
         last_divider = options and options[-1]._divider
         virtual_size = Size(width, len(lines) - (1 if last_divider else 0))
-        if virtual_size != self.virtual_size:
-            self.virtual_size = virtual_size
-            self._scroll_update(virtual_size)
+        self.virtual_size = virtual_size  # the scrollbar follows (see SizedByLines)
 
     @property
     def cuts_lines(self) -> bool:
