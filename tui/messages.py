@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from textual.message import Message
 
 
-@dataclass
 class PlanSaved(Message):
     """The save worker wrote the database; `error` says why not, if it failed."""
 
-    accounts: frozenset[str]
-    error: Exception | None = None
+    def __init__(self, accounts: frozenset[str], error: Exception | None = None) -> None:
+        super().__init__()
+        self.accounts = accounts
+        self.error = error

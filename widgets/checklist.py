@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from rich.text import Text
 from textual.message import Message
 from textual.widgets import OptionList
@@ -55,9 +53,10 @@ class ChecklistPane(LineList):
         *LIST_MOVES,
     ]
 
-    @dataclass
     class RuleChosen(Message):
-        result: Result
+        def __init__(self, result: Result) -> None:
+            super().__init__()
+            self.result = result
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
