@@ -747,6 +747,28 @@ async def test_the_rest_are_scored_a_batch_a_frame(
         await until(pilot, lambda: None not in {r.passed for r in app.query_one(AccountList)._rows})
 
 
+async def test_once_every_account_is_scored_its_plans_leave_the_collectors_sight(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Decoded for scoring after the first screen, they would be rescanned by each full
+    # collection: 25 ms at 200 accounts, on whatever key was pressed then.
+    monkeypatch.setattr("tui.screens.plan.SCORE_BATCH", 10)
+    accounts = [Account(f"Account {n:02}") for n in range(50)]
+    app = make_app(write_db(db_path, accounts), today=TODAY)
+    scored_when_frozen: list[int] = []
+
+    def freeze() -> None:
+        scored = [app.workspace.checked(account) for account in app.portfolio.accounts]
+        scored_when_frozen.append(sum(checklist is not None for checklist in scored))
+
+    monkeypatch.setattr(gc, "freeze", freeze)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: None not in {r.passed for r in app.query_one(AccountList)._rows})
+        await pilot.pause()
+        assert scored_when_frozen[0] < len(accounts), "the first screen's freeze"
+        assert scored_when_frozen[-1] == len(accounts)
+
+
 async def test_a_node_added_at_the_bottom_stays_in_sight_when_the_prompt_closes(
     demo_db: Path,
 ) -> None:
