@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, NamedTuple
 
 from plan.errors import ConfigError
 
@@ -32,20 +31,18 @@ _TOML_POSITION = re.compile(r"\s*\(at line (\d+), column \d+\)$")
 _TOML_AT_END = re.compile(r"\s*\(at end of document\)$")
 
 
-@dataclass(frozen=True, slots=True)
-class ChecklistConfig:
+class ChecklistConfig(NamedTuple):
     """How the checklist is run: the review interval and the rules switched off."""
 
     review_interval_days: int = 90
     disabled: frozenset[str] = frozenset()
 
 
-@dataclass(frozen=True, slots=True)
-class Config:
+class Config(NamedTuple):
     """Everything config.toml can set."""
 
-    checklist: ChecklistConfig = field(default_factory=ChecklistConfig)
-    keys: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    checklist: ChecklistConfig = ChecklistConfig()
+    keys: Mapping[str, str] = MappingProxyType({})  # read-only: one default for all
 
 
 def load_config(path: Path) -> Config:

@@ -15,7 +15,7 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from typing import ClassVar, Literal, TypeAlias
+from typing import ClassVar, Literal, NamedTuple, TypeAlias
 
 TacticStatus: TypeAlias = Literal["todo", "doing", "done", "dropped"]
 TACTIC_STATUSES: tuple[TacticStatus, ...] = ("todo", "doing", "done", "dropped")
@@ -168,8 +168,7 @@ NODE_CLASSES: dict[str, type[Node]] = {
 }
 
 
-@dataclass(slots=True, frozen=True)
-class ReviewNote:
+class ReviewNote(NamedTuple):
     """A dated note left when the account's plan was reviewed."""
 
     on: date

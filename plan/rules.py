@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Literal, TypeAlias
+from typing import Literal, NamedTuple, TypeAlias
 
 from plan.config import ChecklistConfig
 from plan.model import Account, Node, Objective, Strategy, Tactic
@@ -61,8 +61,7 @@ Failure: TypeAlias = tuple[tuple[str, ...], str]
 """The ids of the nodes that fail a rule, and the message that names them."""
 
 
-@dataclass(frozen=True, slots=True)
-class Result:
+class Result(NamedTuple):
     """How one rule fared on one account."""
 
     rule: str
@@ -72,8 +71,7 @@ class Result:
     message: str
 
 
-@dataclass(frozen=True, slots=True)
-class Rule:
+class Rule(NamedTuple):
     """One checklist rule: when it passes, and the check that finds what fails it."""
 
     id: str
@@ -91,8 +89,7 @@ class Rule:
         return Result(self.id, self.gate, self.severity, nodes, message)
 
 
-@dataclass(frozen=True, slots=True)
-class Checklist:
+class Checklist(NamedTuple):
     """Every evaluated rule's result for one account, and what to fix first."""
 
     results: tuple[Result, ...]

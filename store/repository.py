@@ -14,9 +14,9 @@ import sys
 import threading
 from collections.abc import Collection, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
+from typing import NamedTuple
 
 import orjson
 from tinydb import TinyDB
@@ -56,8 +56,7 @@ class _WriteOnFlush(CachingMiddleware):
         self.storage.close()
 
 
-@dataclass(frozen=True, slots=True)
-class Snapshot:
+class Snapshot(NamedTuple):
     """A portfolio's account documents at one moment; nothing in it is shared with the model."""
 
     documents: tuple[Document, ...]
