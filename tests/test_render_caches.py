@@ -234,3 +234,39 @@ async def test_the_lists_measure_options_as_option_list_does(width: int, cut: st
         assert lean._lines == textual._lines
         text = [["".join(text for text, _ in row)] for row in drawn(lean)]
         assert text == [["".join(text for text, _ in row)] for row in drawn(textual)]
+
+
+async def test_an_option_that_wraps_anew_repaints_itself_and_the_lines_below(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from rich.text import Text
+    from textual.app import App, ComposeResult
+    from textual.widgets.option_list import Option
+
+    from widgets.line_list import LineList
+
+    class Lists(App[None]):
+        CSS = "OptionList { width: 24; height: 12; border: none; }"
+
+        def compose(self) -> ComposeResult:
+            yield LineList(*[Option(Text(f"rule {n}"), id=f"r{n}") for n in range(8)])
+
+    app = Lists()
+    async with app.run_test(size=(40, 14)) as pilot:
+        await pilot.pause()
+        lines = app.query_one(LineList)
+        repaints: list[tuple[Region, ...]] = []
+        refresh = Widget.refresh
+
+        def spy(widget: Widget, *regions: Region, **kwargs: bool) -> Widget:
+            if widget is lines:
+                repaints.append(regions)
+            return refresh(widget, *regions, **kwargs)
+
+        monkeypatch.setattr(Widget, "refresh", spy)
+        lines.replace_line("r3", Text("rule 3 now fails with a message long enough to wrap"))
+        await pilot.pause()
+        assert repaints and all(regions for regions in repaints), "not the whole list"
+        assert min(region.y for regions in repaints for region in regions) == 3
+        assert lines._heights[3] > 1
+        assert drawn(lines) == drawn_afresh(lines)

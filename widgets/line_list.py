@@ -7,7 +7,7 @@ one new score cost a repaint of all 40 lines on screen (~0.2 ms a line), most of
 frame. `LineList`:
 
 - `replace_line` forgets and repaints one option (and, when its text wraps anew, measures the
-  lines again but keeps the other options' drawings);
+  lines again and repaints those from it down, but keeps the other options' drawings);
 - keeps its drawings while its width is the same, and never asks for a layout: its box is set
   by the screen's CSS, not by its options;
 - measures an option whose text fits on one line by its length alone: OptionList wraps every
@@ -36,7 +36,8 @@ from widgets.scroll import SizedByLines
 class LineList(SizedByLines, OptionList):
     """An OptionList with the repaints described above."""
 
-    virtual_size = Reactive(Size(0, 0), layout=False)
+    # No repaint of its own: what changed repaints itself (see replace_line).
+    virtual_size = Reactive(Size(0, 0), layout=False, repaint=False)
     auto_links = Reactive(False)
 
     def __init__(self, *content: Option | Text, **kwargs: object) -> None:
@@ -133,12 +134,15 @@ class LineList(SizedByLines, OptionList):
         renders = self._option_render_cache
         for key in [key for key in renders.keys() if key[0] is option]:  # noqa: SIM118 (no __iter__)
             renders.discard(key)
+        top = self._index_to_line[index] - round(self.scroll_offset.y)
         if self.option_height(option, width, cut=self.cuts_lines) != height:
             self._line_cache.clear()
             # Measured now, not while drawing: the new length moves the scrollbar, and a
             # change made while drawing is only shown a frame later.
             self._update_lines()
-            self.refresh()
+            # The lines above it stay as they are; it and those below it move.
+            top = max(top, 0)
+            if top < self.size.height:
+                self.refresh(Region(0, top, self.size.width, self.size.height - top))
             return
-        top = self._index_to_line[index] - round(self.scroll_offset.y)
         self.refresh(Region(0, top, self.size.width, height))
