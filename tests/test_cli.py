@@ -112,6 +112,9 @@ def test_accounts_sort_and_filter(demo_db: Path, capsys: pytest.CaptureFixture[s
     assert scores == sorted(scores)
     _, out, _ = run(capsys, "accounts", "--db", str(demo_db), "--owner", "dana lee", "--json")
     assert [a["owner"] for a in json.loads(out)["accounts"]] == ["Dana Lee"]
+    _, out, _ = run(capsys, "accounts", "--db", str(demo_db), "--json")
+    stored = [account.name for account in load_db(demo_db).accounts]
+    assert [a["name"] for a in json.loads(out)["accounts"]] == stored, "as the --help says"
 
 
 def test_review_marks_an_account_reviewed_with_a_note(

@@ -53,7 +53,12 @@ def build_parser() -> argparse.ArgumentParser:
     accounts = sub.add_parser("accounts", parents=[common], help="list accounts with their score")
     accounts.add_argument("--json", action="store_true", help="print JSON")
     accounts.add_argument("--all", action="store_true", help="include archived accounts")
-    accounts.add_argument("--sort", choices=("score", "reviewed", "name"), help="order of the list")
+    accounts.add_argument(
+        "--sort",
+        choices=("score", "reviewed", "name"),
+        help="order of the list: worst score first, least recently reviewed first, or by name "
+        "(default: as stored, the app's order)",
+    )
     accounts.add_argument("--owner", help="only accounts with this owner")
     accounts.add_argument("--segment", help="only accounts in this segment")
     accounts.set_defaults(run=cmd_accounts)
