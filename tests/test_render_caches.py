@@ -270,3 +270,28 @@ async def test_an_option_that_wraps_anew_repaints_itself_and_the_lines_below(
         assert min(region.y for regions in repaints for region in regions) == 3
         assert lines._heights[3] > 1
         assert drawn(lines) == drawn_afresh(lines)
+
+
+async def test_a_cursor_move_in_a_list_repaints_the_two_rows_it_left_and_reached(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = make_app(write_db(db_path, demo_accounts(TODAY)), today=TODAY)
+    async with app.run_test(size=(100, 30)) as pilot:
+        accounts = app.query_one(AccountList)
+        accounts.focus()
+        await pilot.pause()
+        repaints: list[tuple[Region, ...]] = []
+        refresh = Widget.refresh
+
+        def spy(widget: Widget, *regions: Region, **kwargs: bool) -> Widget:
+            if widget is accounts:
+                repaints.append(regions)
+            return refresh(widget, *regions, **kwargs)
+
+        monkeypatch.setattr(Widget, "refresh", spy)
+        await pilot.press("j")
+        await pilot.pause()
+        assert accounts.highlighted == 1
+        assert repaints and all(regions for regions in repaints), "the whole list"
+        assert {region.y for regions in repaints for region in regions} == {0, 1}
+        assert_panes_true(app, "j in the accounts")

@@ -36,8 +36,10 @@ from widgets.scroll import SizedByLines
 class LineList(SizedByLines, OptionList):
     """An OptionList with the repaints described above."""
 
-    # No repaint of its own: what changed repaints itself (see replace_line).
+    # No repaint of their own: what changed repaints itself (see replace_line and
+    # watch_highlighted).
     virtual_size = Reactive(Size(0, 0), layout=False, repaint=False)
+    highlighted: Reactive[int | None] = Reactive(None, repaint=False)
     auto_links = Reactive(False)
 
     def __init__(self, *content: Option | Text, **kwargs: object) -> None:
@@ -116,6 +118,25 @@ class LineList(SizedByLines, OptionList):
         # check above forgets them when they no longer fit, and only then; a new size has
         # been repainted already.
         event.prevent_default()
+
+    def watch_highlighted(self, old: int | None, new: int | None) -> None:
+        # OptionList repaints the whole list when the cursor moves; the two rows it left and
+        # reached are what changed (4 ms a move in the accounts list, of an account switch's
+        # 25). A move that scrolls the list repaints it all anyway. The repaint is asked for
+        # after the message that the highlight moved, so the pane it opens is in the frame.
+        super().watch_highlighted(new)
+        for index in (old, new):
+            self._repaint_option(index)
+
+    def _repaint_option(self, index: int | None) -> None:
+        if index is None or not self.is_mounted:
+            return
+        measured = self._line_cache
+        line, height = measured.index_to_line.get(index), measured.heights.get(index)
+        if line is None or height is None:  # not measured yet: the next drawing measures all
+            self.refresh()
+            return
+        self.refresh(Region(0, line - round(self.scroll_offset.y), self.size.width, height))
 
     def replace_line(self, option_id: str, prompt: Text) -> None:
         """Put new text on one option and repaint it alone. An option whose height changes
