@@ -29,6 +29,7 @@ from tui.screens.plan import MIN_SIZE
 from tui.screens.review import ReviewScreen
 from widgets.account_list import AccountList
 from widgets.checklist import ChecklistPane
+from widgets.node_details import NodeDetails, node_details
 from widgets.plan_tree import PlanTree
 
 TODAY = date(2026, 11, 24)
@@ -940,3 +941,28 @@ async def test_a_node_added_under_a_filter_stays_in_sight(demo_db: Path) -> None
         await type_text(pilot, "capex")
         await pilot.pause()
         assert "Brand new objective" not in " ".join(tree_titles(app)), "a new filter, anew"
+
+
+async def test_the_details_follow_the_tree_cursor_in_the_same_frame(demo_db: Path) -> None:
+    # They came a frame (20 ms) after the cursor at each j and k.
+    app = make_app(demo_db, today=TODAY)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("enter", "4")
+        await pilot.pause()
+        details = app.query_one(NodeDetails)
+        rows: list[set[int]] = []  # the screen rows each frame repaints
+        display = app._display
+
+        def displayed(screen: object, update: object) -> None:
+            if update is not None:
+                rows.append({y for y, _, _ in getattr(update, "spans", [])})
+            display(screen, update)  # type: ignore[arg-type]
+
+        app._display = displayed  # type: ignore[method-assign]
+        await pilot.press("j")
+        await pilot.pause()
+        node = app.editor.current_node()
+        assert node is not None and details._shown == node_details(node)
+        tree = app.query_one(PlanTree).region
+        assert rows and rows[0] & set(range(tree.y, tree.bottom)), "the cursor"
+        assert rows[0] & set(range(details.region.y, details.region.bottom)), "and the details"

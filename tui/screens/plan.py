@@ -148,6 +148,7 @@ class PlanScreen(Screen[None]):
         self.query_one("#accounts").border_title = "Accounts"
         self.query_one("#tree").border_title = "Plan (M.O.S.T.)"
         self.query_one("#checklist").border_title = "Checklist"
+        self.watch(self.tree, "cursor_line", self.cursor_moved, init=False)
         accounts = self.visible_accounts()
         self.account_id = accounts[0].id if accounts else None
         self.refresh_view()
@@ -311,9 +312,16 @@ class PlanScreen(Screen[None]):
         self.refresh_view()
         self.tree.focus()
 
-    @on(PlanTree.NodeHighlighted)
-    def node_highlighted(self) -> None:
-        self.query_one(NodeDetails).show(self.current_node())
+    def cursor_moved(self) -> None:
+        """Show the node under the tree's cursor in the details pane, in the cursor's frame.
+
+        Called as the cursor moves, not on the tree's NodeHighlighted: that message reached
+        the screen after the tree's own repaint, so the details came a frame (20 ms) after the
+        cursor, at each j and k.
+        """
+        details = self.query_one(NodeDetails)
+        details.show(self.current_node())
+        details._check_refresh()  # see refresh_view
 
     @on(PlanTree.NodeSelected)
     def node_selected(self) -> None:
