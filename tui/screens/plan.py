@@ -103,6 +103,7 @@ class PlanScreen(Screen[None]):
         self._focus_before_filter: Widget | None = None
         self._status: Text | None = None
         self._scoring = False  # score_the_rest is on its way
+        self._showing_tree = False  # within refresh_view's tree.show
         # Each account's row as last shown, with the checklist it was made from.
         self._rows: dict[str, tuple[RowInputs, AccountRow]] = {}
 
@@ -250,7 +251,11 @@ class PlanScreen(Screen[None]):
             # node added under a filter would vanish as it was made.
             self._shown_anyway.add(select)
         visible = self.visible_nodes(account) if account else None
-        self.tree.show(account, verdicts, visible=visible, cursor=select)
+        self._showing_tree = True  # the details are shown below, once
+        try:
+            self.tree.show(account, verdicts, visible=visible, cursor=select)
+        finally:
+            self._showing_tree = False
         checklist_pane, details = self.query_one(ChecklistPane), self.query_one(NodeDetails)
         checklist_pane.show(checklist, self.account_id)
         details.show(self.current_node())
@@ -319,6 +324,8 @@ class PlanScreen(Screen[None]):
         the screen after the tree's own repaint, so the details came a frame (20 ms) after the
         cursor, at each j and k.
         """
+        if self._showing_tree:
+            return
         details = self.query_one(NodeDetails)
         details.show(self.current_node())
         details._check_refresh()  # see refresh_view
