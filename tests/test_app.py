@@ -731,12 +731,20 @@ async def test_accounts_beyond_the_first_screenful_are_scored_just_after_it(
         assert "…" not in {row.score for row in rows}
 
 
+def fifty_accounts_scored_ten_a_frame(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> KeyplanApp:
+    monkeypatch.setattr("tui.screens.plan.SCORE_BATCH", 10)
+    accounts = [Account(f"Account {n:02}") for n in range(50)]
+    return make_app(write_db(db_path, accounts), today=TODAY)
+
+
+def all_scored(app: KeyplanApp) -> bool:
+    return None not in {row.passed for row in app.query_one(AccountList)._rows}
+
+
 async def test_the_rest_are_scored_a_batch_a_frame(
     db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("tui.screens.plan.SCORE_BATCH", 10)
-    accounts = [Account(f"Account {n:02}") for n in range(50)]
-    app = make_app(write_db(db_path, accounts), today=TODAY)
+    app = fifty_accounts_scored_ten_a_frame(db_path, monkeypatch)
     async with app.run_test(size=(80, 24)) as pilot:
         app.workspace.replace(app.portfolio)
         app.editor.refresh_view()
@@ -745,7 +753,7 @@ async def test_the_rest_are_scored_a_batch_a_frame(
         app.editor.score_the_rest()
         rows = app.query_one(AccountList)._rows
         assert sum(row.passed is not None for row in rows) == first + 10
-        await until(pilot, lambda: None not in {r.passed for r in app.query_one(AccountList)._rows})
+        await until(pilot, lambda: all_scored(app))
 
 
 async def test_once_every_account_is_scored_its_plans_leave_the_collectors_sight(
@@ -753,9 +761,7 @@ async def test_once_every_account_is_scored_its_plans_leave_the_collectors_sight
 ) -> None:
     # Decoded for scoring after the first screen, they would be rescanned by each full
     # collection: 25 ms at 200 accounts, on whatever key was pressed then.
-    monkeypatch.setattr("tui.screens.plan.SCORE_BATCH", 10)
-    accounts = [Account(f"Account {n:02}") for n in range(50)]
-    app = make_app(write_db(db_path, accounts), today=TODAY)
+    app = fifty_accounts_scored_ten_a_frame(db_path, monkeypatch)
     scored_when_frozen: list[int] = []
 
     def freeze() -> None:
@@ -764,10 +770,10 @@ async def test_once_every_account_is_scored_its_plans_leave_the_collectors_sight
 
     monkeypatch.setattr(gc, "freeze", freeze)
     async with app.run_test(size=(80, 24)) as pilot:
-        await until(pilot, lambda: None not in {r.passed for r in app.query_one(AccountList)._rows})
+        await until(pilot, lambda: all_scored(app))
         await pilot.pause()
-        assert scored_when_frozen[0] < len(accounts), "the first screen's freeze"
-        assert scored_when_frozen[-1] == len(accounts)
+        assert scored_when_frozen[0] < 50, "the first screen's freeze"
+        assert scored_when_frozen[-1] == 50
 
 
 async def test_a_node_added_at_the_bottom_stays_in_sight_when_the_prompt_closes(

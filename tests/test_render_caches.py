@@ -58,6 +58,26 @@ def assert_panes_true(app: KeyplanApp, step: str) -> None:
         assert drawn(bar) == drawn_afresh(bar), f"{pane.__name__}'s scrollbar after {step}"
 
 
+def spy_on_repaints(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Widget, tuple[Region, ...]]]:
+    """Each repaint asked for from now on: the widget, and its regions (none: all of it)."""
+    repaints: list[tuple[Widget, tuple[Region, ...]]] = []
+    refresh = Widget.refresh
+
+    def spy(widget: Widget, *regions: Region, **kwargs: bool) -> Widget:
+        if kwargs.get("repaint", True):
+            repaints.append((widget, regions))
+        return refresh(widget, *regions, **kwargs)
+
+    monkeypatch.setattr(Widget, "refresh", spy)
+    return repaints
+
+
+def regions_of(
+    repaints: list[tuple[Widget, tuple[Region, ...]]], widget: Widget
+) -> list[tuple[Region, ...]]:
+    return [regions for painted, regions in repaints if painted is widget]
+
+
 async def test_the_panes_draw_after_every_kind_of_edit_what_they_would_draw_afresh(
     db_path: Path,
 ) -> None:
@@ -126,17 +146,10 @@ async def test_a_move_repaints_a_few_rows_of_the_tree_not_the_pane(
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("enter", "4", "j", "j", "j", "j")  # a tactic mid-strategy
         await pilot.pause()
-        repaints: list[tuple[Region, ...]] = []
-        refresh = Widget.refresh
-
-        def spy(widget: Widget, *regions: Region, **kwargs: bool) -> Widget:
-            if isinstance(widget, PlanTree) and kwargs.get("repaint", True):
-                repaints.append(regions)
-            return refresh(widget, *regions, **kwargs)
-
-        monkeypatch.setattr(Widget, "refresh", spy)
+        spied = spy_on_repaints(monkeypatch)
         await pilot.press("J")
         await pilot.pause()
+        repaints = regions_of(spied, app.query_one(PlanTree))
         assert repaints, "the move was not shown"
         assert all(regions for regions in repaints), "the whole pane was repainted"
         rows = {
@@ -170,19 +183,11 @@ async def test_a_layout_leaves_the_scrollbars_alone_and_new_lines_move_them(
         await pilot.pause()
         panes = [app.query_one(pane) for pane in (AccountList, PlanTree, ChecklistPane)]
         bars = {pane.vertical_scrollbar: pane for pane in panes}
-        repainted: list[Widget] = []
-        refresh = Widget.refresh
-
-        def spy(widget: Widget, *regions: Region, **kwargs: bool) -> Widget:
-            if widget in bars:
-                repainted.append(widget)
-            return refresh(widget, *regions, **kwargs)
-
-        monkeypatch.setattr(Widget, "refresh", spy)
+        spied = spy_on_repaints(monkeypatch)
         app.notify("a toast is laid out")  # as every message of the app is
         app.screen.refresh(layout=True)
         await pilot.pause()
-        assert repainted == []
+        assert not [widget for widget, _ in spied if widget in bars]
 
         tree = app.query_one(PlanTree)
         lines = tree.virtual_size.height
@@ -191,10 +196,10 @@ async def test_a_layout_leaves_the_scrollbars_alone_and_new_lines_move_them(
         assert tree.virtual_size.height == lines + 1
         assert tree.vertical_scrollbar.window_virtual_size == lines + 1
 
-        repainted.clear()
+        spied.clear()
         await pilot.resize_terminal(90, 22)
         await pilot.pause()
-        assert set(repainted) == set(bars)
+        assert {widget for widget, _ in spied if widget in bars} == set(bars)
         for bar, pane in bars.items():
             assert bar.window_size == pane.scrollable_content_region.height
         assert_panes_true(app, "a resize")
@@ -255,17 +260,10 @@ async def test_an_option_that_wraps_anew_repaints_itself_and_the_lines_below(
     async with app.run_test(size=(40, 14)) as pilot:
         await pilot.pause()
         lines = app.query_one(LineList)
-        repaints: list[tuple[Region, ...]] = []
-        refresh = Widget.refresh
-
-        def spy(widget: Widget, *regions: Region, **kwargs: bool) -> Widget:
-            if widget is lines:
-                repaints.append(regions)
-            return refresh(widget, *regions, **kwargs)
-
-        monkeypatch.setattr(Widget, "refresh", spy)
+        spied = spy_on_repaints(monkeypatch)
         lines.replace_line("r3", Text("rule 3 now fails with a message long enough to wrap"))
         await pilot.pause()
+        repaints = regions_of(spied, lines)
         assert repaints and all(regions for regions in repaints), "not the whole list"
         assert min(region.y for regions in repaints for region in regions) == 3
         assert lines._heights[3] > 1
@@ -280,17 +278,10 @@ async def test_a_cursor_move_in_a_list_repaints_the_two_rows_it_left_and_reached
         accounts = app.query_one(AccountList)
         accounts.focus()
         await pilot.pause()
-        repaints: list[tuple[Region, ...]] = []
-        refresh = Widget.refresh
-
-        def spy(widget: Widget, *regions: Region, **kwargs: bool) -> Widget:
-            if widget is accounts:
-                repaints.append(regions)
-            return refresh(widget, *regions, **kwargs)
-
-        monkeypatch.setattr(Widget, "refresh", spy)
+        spied = spy_on_repaints(monkeypatch)
         await pilot.press("j")
         await pilot.pause()
+        repaints = regions_of(spied, accounts)
         assert accounts.highlighted == 1
         assert repaints and all(regions for regions in repaints), "the whole list"
         assert {region.y for regions in repaints for region in regions} == {0, 1}
