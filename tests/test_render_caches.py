@@ -286,3 +286,20 @@ async def test_a_cursor_move_in_a_list_repaints_the_two_rows_it_left_and_reached
         assert repaints and all(regions for regions in repaints), "the whole list"
         assert {region.y for regions in repaints for region in regions} == {0, 1}
         assert_panes_true(app, "j in the accounts")
+
+
+async def test_a_filter_that_matches_nothing_empties_a_checklist_with_no_highlight(
+    db_path: Path,
+) -> None:
+    # Every rule of the first demo account passes: nothing is highlighted in its checklist.
+    app = make_app(write_db(db_path, demo_accounts(TODAY)), today=TODAY)
+    async with app.run_test(size=(100, 30)) as pilot:
+        checklist = app.query_one(ChecklistPane)
+        assert checklist.highlighted is None
+        await pilot.press("slash", "n")  # the filter opens (a new layout), the account stays
+        await pilot.pause()
+        assert app.editor.account is not None
+        await pilot.press(*"zzz")
+        await pilot.pause()
+        assert app.editor.account is None
+        assert_panes_true(app, "a filter that matches no account")

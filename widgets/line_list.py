@@ -22,6 +22,9 @@ tests/test_render_caches.py compares each drawing with one made afresh.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Self
+
 from rich.text import Text
 from textual import events
 from textual.geometry import Region, Size
@@ -31,6 +34,9 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from widgets.scroll import SizedByLines
+
+if TYPE_CHECKING:
+    from textual.widgets._option_list import OptionListContent
 
 
 class LineList(SizedByLines, OptionList):
@@ -118,6 +124,14 @@ class LineList(SizedByLines, OptionList):
         # check above forgets them when they no longer fit, and only then; a new size has
         # been repainted already.
         event.prevent_default()
+
+    def set_options(self, options: Iterable[OptionListContent]) -> Self:
+        # OptionList repaints only when options are added: set to none, with nothing
+        # highlighted, the list went on showing its old lines (the checklist, once a filter
+        # matched no account).
+        super().set_options(options)
+        self.refresh()
+        return self
 
     def watch_highlighted(self, old: int | None, new: int | None) -> None:
         # OptionList repaints the whole list when the cursor moves; the two rows it left and
