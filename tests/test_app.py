@@ -763,17 +763,20 @@ async def test_once_every_account_is_scored_its_plans_leave_the_collectors_sight
     # collection: 25 ms at 200 accounts, on whatever key was pressed then.
     app = fifty_accounts_scored_ten_a_frame(db_path, monkeypatch)
     scored_when_frozen: list[int] = []
+    collected: list[int] = []
 
     def freeze() -> None:
         scored = [app.workspace.checked(account) for account in app.portfolio.accounts]
         scored_when_frozen.append(sum(checklist is not None for checklist in scored))
 
     monkeypatch.setattr(gc, "freeze", freeze)
+    monkeypatch.setattr(gc, "collect", lambda generation=2: collected.append(generation) or 0)
     async with app.run_test(size=(80, 24)) as pilot:
         await until(pilot, lambda: all_scored(app))
         await pilot.pause()
         assert scored_when_frozen[0] < 50, "the first screen's freeze"
         assert scored_when_frozen[-1] == 50
+        assert collected == [1], "the young garbage first, not a full collection"
 
 
 async def test_a_node_added_at_the_bottom_stays_in_sight_when_the_prompt_closes(

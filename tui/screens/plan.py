@@ -278,6 +278,9 @@ class PlanScreen(Screen[None]):
             # Every plan is decoded now, and lives as long as the app: out of the collector's
             # sight, as what was loaded for the first screen is (see KeyplanApp.on_load). Each
             # full collection rescanned them, 25 ms at 200 accounts, landing on a keypress.
+            # The young generations are collected first (1-2 ms), so the garbage cycles of
+            # the last moments (a tree dropped for another account) are not kept for good.
+            gc.collect(1)
             gc.freeze()
         self.refresh_view()
 
