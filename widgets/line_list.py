@@ -8,6 +8,7 @@ frame. `LineList`:
 
 - `replace_line` forgets and repaints one option (and, when its text wraps anew, measures the
   lines again and repaints those from it down, but keeps the other options' drawings);
+- repaints, when the cursor moves, the two rows it left and reached, not the whole list;
 - keeps its drawings while its width is the same, and never asks for a layout: its box is set
   by the screen's CSS, not by its options;
 - measures an option whose text fits on one line by its length alone: OptionList wraps every
