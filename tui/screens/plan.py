@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 from itertools import islice
 from pathlib import Path
 from types import ModuleType
@@ -274,14 +273,10 @@ class PlanScreen(Screen[None]):
         unscored = (a for a in self.app.portfolio.accounts if workspace.checked(a) is None)
         for account in islice(unscored, SCORE_BATCH):
             workspace.checklist(account)
-        if next(unscored, None) is None:
-            # Every plan is decoded now, and lives as long as the app: out of the collector's
-            # sight, as what was loaded for the first screen is (see KeyplanApp.on_load). Each
-            # full collection rescanned them, 25 ms at 200 accounts, landing on a keypress.
-            # The young generations are collected first (1-2 ms), so the garbage cycles of
-            # the last moments (a tree dropped for another account) are not kept for good.
-            gc.collect(1)
-            gc.freeze()
+        if next(unscored, None) is None:  # every plan is decoded now
+            from tui.app import freeze_scored_plans  # tui.app imports this module
+
+            freeze_scored_plans()
         self.refresh_view()
 
     def show_status(self) -> None:
