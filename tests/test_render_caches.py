@@ -58,6 +58,10 @@ def assert_panes_true(app: KeyplanApp, step: str) -> None:
         assert drawn(bar) == drawn_afresh(bar), f"{pane.__name__}'s scrollbar after {step}"
 
 
+def demo_app(db_path: Path) -> KeyplanApp:
+    return make_app(write_db(db_path, demo_accounts(TODAY)), today=TODAY)
+
+
 def spy_on_repaints(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Widget, tuple[Region, ...]]]:
     """Each repaint asked for from now on: the widget, and its regions (none: all of it)."""
     repaints: list[tuple[Widget, tuple[Region, ...]]] = []
@@ -72,16 +76,18 @@ def spy_on_repaints(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Widget, tuple
     return repaints
 
 
-def regions_of(
-    repaints: list[tuple[Widget, tuple[Region, ...]]], widget: Widget
-) -> list[tuple[Region, ...]]:
-    return [regions for painted, regions in repaints if painted is widget]
+def rows_repainted(repaints: list[tuple[Widget, tuple[Region, ...]]], widget: Widget) -> set[int]:
+    """The rows of the widget that were repainted; none at all, or all of it, fails."""
+    asked = [regions for painted, regions in repaints if painted is widget]
+    assert asked, f"{widget!r} was not repainted"
+    assert all(asked), f"all of {widget!r} was repainted"
+    return {y for regions in asked for region in regions for y in range(region.y, region.bottom)}
 
 
 async def test_the_panes_draw_after_every_kind_of_edit_what_they_would_draw_afresh(
     db_path: Path,
 ) -> None:
-    app = make_app(write_db(db_path, demo_accounts(TODAY)), today=TODAY)
+    app = demo_app(db_path)
     steps = [
         ("enter",),
         ("4",),
@@ -121,7 +127,7 @@ async def test_the_panes_draw_after_every_kind_of_edit_what_they_would_draw_afre
 
 
 async def test_a_changed_score_repaints_its_line_only_and_shows_it(db_path: Path) -> None:
-    app = make_app(write_db(db_path, demo_accounts(TODAY)), today=TODAY)
+    app = demo_app(db_path)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("enter", "4", "j", "j")  # the first strategy of a 12/12 plan
         accounts = app.query_one(AccountList)
@@ -142,19 +148,14 @@ async def test_a_changed_score_repaints_its_line_only_and_shows_it(db_path: Path
 async def test_a_move_repaints_a_few_rows_of_the_tree_not_the_pane(
     db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    app = make_app(write_db(db_path, demo_accounts(TODAY)), today=TODAY)
+    app = demo_app(db_path)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("enter", "4", "j", "j", "j", "j")  # a tactic mid-strategy
         await pilot.pause()
         spied = spy_on_repaints(monkeypatch)
         await pilot.press("J")
         await pilot.pause()
-        repaints = regions_of(spied, app.query_one(PlanTree))
-        assert repaints, "the move was not shown"
-        assert all(regions for regions in repaints), "the whole pane was repainted"
-        rows = {
-            y for regions in repaints for region in regions for y in range(region.y, region.bottom)
-        }
+        rows = rows_repainted(spied, app.query_one(PlanTree))
         assert len(rows) <= 4  # the two tactics that swapped, and the cursor's old and new row
         assert_panes_true(app, "J")
 
@@ -162,7 +163,7 @@ async def test_a_move_repaints_a_few_rows_of_the_tree_not_the_pane(
 async def test_the_panes_draw_without_links_what_they_would_draw_with_them(
     db_path: Path,
 ) -> None:
-    app = make_app(write_db(db_path, demo_accounts(TODAY)), today=TODAY)
+    app = demo_app(db_path)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("enter", "4", "j")
         await pilot.pause()
@@ -177,7 +178,7 @@ async def test_the_panes_draw_without_links_what_they_would_draw_with_them(
 async def test_a_layout_leaves_the_scrollbars_alone_and_new_lines_move_them(
     db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    app = make_app(write_db(db_path, demo_accounts(TODAY)), today=TODAY)
+    app = demo_app(db_path)
     async with app.run_test(size=(100, 24)) as pilot:
         await pilot.press("enter", "4")
         await pilot.pause()
@@ -263,9 +264,7 @@ async def test_an_option_that_wraps_anew_repaints_itself_and_the_lines_below(
         spied = spy_on_repaints(monkeypatch)
         lines.replace_line("r3", Text("rule 3 now fails with a message long enough to wrap"))
         await pilot.pause()
-        repaints = regions_of(spied, lines)
-        assert repaints and all(regions for regions in repaints), "not the whole list"
-        assert min(region.y for regions in repaints for region in regions) == 3
+        assert min(rows_repainted(spied, lines)) == 3
         assert lines._heights[3] > 1
         assert drawn(lines) == drawn_afresh(lines)
 
@@ -273,7 +272,7 @@ async def test_an_option_that_wraps_anew_repaints_itself_and_the_lines_below(
 async def test_a_cursor_move_in_a_list_repaints_the_two_rows_it_left_and_reached(
     db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    app = make_app(write_db(db_path, demo_accounts(TODAY)), today=TODAY)
+    app = demo_app(db_path)
     async with app.run_test(size=(100, 30)) as pilot:
         accounts = app.query_one(AccountList)
         accounts.focus()
@@ -281,10 +280,8 @@ async def test_a_cursor_move_in_a_list_repaints_the_two_rows_it_left_and_reached
         spied = spy_on_repaints(monkeypatch)
         await pilot.press("j")
         await pilot.pause()
-        repaints = regions_of(spied, accounts)
         assert accounts.highlighted == 1
-        assert repaints and all(regions for regions in repaints), "the whole list"
-        assert {region.y for regions in repaints for region in regions} == {0, 1}
+        assert rows_repainted(spied, accounts) == {0, 1}
         assert_panes_true(app, "j in the accounts")
 
 
@@ -292,7 +289,7 @@ async def test_a_filter_that_matches_nothing_empties_a_checklist_with_no_highlig
     db_path: Path,
 ) -> None:
     # Every rule of the first demo account passes: nothing is highlighted in its checklist.
-    app = make_app(write_db(db_path, demo_accounts(TODAY)), today=TODAY)
+    app = demo_app(db_path)
     async with app.run_test(size=(100, 30)) as pilot:
         checklist = app.query_one(ChecklistPane)
         assert checklist.highlighted is None
