@@ -13,17 +13,23 @@ from pathlib import Path
 
 import pytest
 from rich.style import Style
+from textual._compositor import ChopsUpdate
 from textual.geometry import Region
+from textual.scrollbar import ScrollBar
+from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import OptionList
 
 from plan.demo import demo_accounts
 from tests.helpers import write_db
 from tui.app import KeyplanApp, make_app
+from tui.screens.edit_form import EditForm
 from widgets.account_list import AccountList
 from widgets.checklist import ChecklistPane
+from widgets.compositor import BandedCompositor
 from widgets.node_details import NodeDetails
 from widgets.plan_tree import PlanTree
+from widgets.scroll import LeanScrollBar
 
 TODAY = date(2026, 11, 24)
 
@@ -31,10 +37,11 @@ Drawing = list[list[tuple[str, Style | None]]]
 
 
 def drawn(widget: Widget) -> Drawing:
-    return [
-        [(segment.text, segment.style) for segment in strip]
-        for strip in widget.render_lines(widget.size.region)
-    ]
+    return as_drawing(widget.render_lines(widget.size.region))
+
+
+def as_drawing(strips: list[Strip]) -> Drawing:
+    return [[(segment.text, segment.style) for segment in strip] for strip in strips]
 
 
 def drawn_afresh(widget: Widget) -> Drawing:
@@ -45,6 +52,8 @@ def drawn_afresh(widget: Widget) -> Drawing:
         widget._clear_caches()
     widget.refresh()  # a Static draws its content again only when asked to
     widget._styles_cache.clear()
+    if isinstance(widget, LeanScrollBar):  # as Textual's own scrollbar draws it
+        return as_drawing(ScrollBar.render_lines(widget, widget.size.region))
     return drawn(widget)
 
 
@@ -300,3 +309,122 @@ async def test_a_filter_that_matches_nothing_empties_a_checklist_with_no_highlig
         await pilot.pause()
         assert app.editor.account is None
         assert_panes_true(app, "a filter that matches no account")
+
+
+@pytest.mark.parametrize("no_color", [False, True])
+async def test_the_lean_scrollbar_draws_what_textuals_would(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch, no_color: bool
+) -> None:
+    if no_color:
+        monkeypatch.setenv("NO_COLOR", "1")
+    app = demo_app(db_path)
+    async with app.run_test(size=(100, 16)) as pilot:
+        await pilot.press("enter", "4")
+        await pilot.pause()
+        tree = app.query_one(PlanTree)
+        bar = tree.vertical_scrollbar
+        assert isinstance(bar, LeanScrollBar)
+        assert tree.max_scroll_y > 2, "the tree must overflow for the bar to have a thumb"
+        states = []
+        for y in (0, 1, tree.max_scroll_y // 2, tree.max_scroll_y):
+            tree.scroll_to(y=y, animate=False, immediate=True)
+            await pilot.pause()
+            states.append(f"scrolled to {y}")
+            assert drawn(bar) == drawn_afresh(bar), states[-1]
+        bar.mouse_over = True
+        assert drawn(bar) == drawn_afresh(bar), "hovered"
+        bar.grabbed = bar.region.offset
+        assert drawn(bar) == drawn_afresh(bar), "grabbed"
+        await pilot.press("1")  # folded to the mission: nothing to scroll
+        await pilot.pause()
+        assert tree.max_scroll_y == 0
+        assert drawn(bar) == drawn_afresh(bar), "no thumb"
+        half = Region(0, 2, bar.size.width, 5)
+        assert as_drawing(bar.render_lines(half)) == drawn(bar)[2:7]
+
+
+async def test_each_frame_shows_what_textuals_compositor_would_show(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The banded compositor draws fewer rows of each widget: what reaches the terminal, each
+    chop of each span it writes, is what Textual's compositor makes of the same regions."""
+    frames: list[int] = []
+    render_partial_update = BandedCompositor.render_partial_update
+
+    def checked(compositor: BandedCompositor) -> ChopsUpdate | None:
+        regions = [r for r in compositor._dirty_regions if r.overlaps(compositor.size.region)]
+        update = render_partial_update(compositor)
+        if update is None:
+            return None
+        crop = Region.from_union(regions).intersection(compositor.size.region)
+        rendered = {y for y, _, _ in update.spans}
+        expected = compositor._render_chops(crop, rendered.__contains__)
+        for y, x1, x2 in update.spans:
+            ends = compositor.cuts[y][1:]
+            for (cut, strip), end in zip(expected[y].items(), ends, strict=True):
+                if strip is not None and cut < x2 and end > x1:  # as ChopsUpdate writes
+                    got = update.chops[y][cut]
+                    assert got is not None, f"row {y}, cells {cut}-{end} left out"
+                    assert as_drawing([got]) == as_drawing([strip]), f"row {y}, cells {cut}-{end}"
+        frames.append(len(update.spans))
+        return update
+
+    monkeypatch.setattr(BandedCompositor, "render_partial_update", checked)
+    app = demo_app(db_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        assert isinstance(app.screen._compositor, BandedCompositor)
+        keys = [
+            *("enter", "4", "j", "j", "J", "o", "N", "e", "w", "enter", "d", "u"),
+            *("G", "g", "tab", "j", "j", "tab", "e"),  # e: the form opens over the screen
+            *("escape", "?", "escape", "R", "n", "n", "R", "slash", "a", "escape"),
+        ]
+        for key in keys:
+            await pilot.press(key)
+            await pilot.pause()
+        app.notify("a toast over the panes")
+        await pilot.press("j", "k")
+        await pilot.pause()
+    assert len(frames) > len(keys) / 2
+
+
+async def test_a_click_finds_its_line_by_where_it_is_not_by_what_was_drawn(
+    db_path: Path,
+) -> None:
+    """The tree's lines carry no line number (a line reused one row lower would give the old
+    one): a click, the mouse's hover and the fold icon work from where the mouse is."""
+    app = demo_app(db_path)
+    async with app.run_test(size=(100, 16)) as pilot:
+        await pilot.press("enter", "4")
+        await pilot.pause()
+        tree = app.query_one(PlanTree)
+        assert all(
+            segment.style is None or segment.style.meta.get("line") is None
+            for strip in tree.render_lines(tree.size.region)
+            for segment in strip
+        )
+        tree.scroll_to(y=3, animate=False, immediate=True)
+        await pilot.pause()
+        row = 2  # of the pane's content, below its top border
+        expected = tree.get_node_at_line(row + 3)
+        assert expected is not None
+        await pilot.hover(PlanTree, offset=(20, row + 1))
+        await pilot.pause()
+        assert tree.hover_line == row + 3
+        await pilot.click(PlanTree, offset=(20, row + 1))
+        await pilot.pause()
+        assert tree.cursor_node is expected
+        assert isinstance(app.screen, EditForm)  # a click selects, as Enter does: edit it
+        await pilot.press("escape")
+        await pilot.pause()
+
+        tree.scroll_to(y=0, animate=False, immediate=True)
+        await pilot.pause()
+        objective = tree.root.children[0]
+        assert objective.is_expanded
+        await pilot.click(PlanTree, offset=(6, objective.line + 1))  # its ▼, after the guide
+        await pilot.pause()
+        assert not objective.is_expanded
+        await pilot.hover(PlanTree, offset=(20, tree.size.height + 1))  # the bottom border
+        await pilot.pause()
+        assert tree.hover_line == -1
+        assert_panes_true(app, "clicks")

@@ -22,6 +22,7 @@ from plan.rules import Checklist, Result, fix_field, fix_stops, node_verdicts
 from tui.keys import EDITOR_BINDINGS
 from widgets.account_list import AccountList, AccountRow
 from widgets.checklist import ChecklistPane
+from widgets.compositor import use_banded_compositor
 from widgets.node_details import NodeDetails
 from widgets.plan_tree import PlanTree
 from widgets.prompt import PromptInput
@@ -93,6 +94,7 @@ class PlanScreen(Screen[None]):
 
     def __init__(self) -> None:
         super().__init__()
+        use_banded_compositor(self)
         self.account_id: str | None = None
         self.filter_text = ""
         self._shown_anyway: set[str] = set()  # shown whatever the filter: see refresh_view

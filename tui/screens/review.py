@@ -17,6 +17,7 @@ from plan.model import Account
 from plan.review import changed_since, queue_matches, review_queue
 from plan.rules import node_verdicts
 from widgets.checklist import ChecklistPane
+from widgets.compositor import use_banded_compositor
 from widgets.plan_tree import PlanTree
 
 if TYPE_CHECKING:
@@ -56,6 +57,7 @@ class ReviewScreen(Screen[None]):
 
     def __init__(self, session: ReviewSession) -> None:
         super().__init__()
+        use_banded_compositor(self)
         self.session = session
 
     def compose(self) -> ComposeResult:
