@@ -9,7 +9,9 @@ tactic took 60-100 ms at 200 accounts × 50 nodes. `LeanTree` instead:
   needs a repaint and new scrollbars only (a layout also repaints every pane's scrollbar, and
   that repaint takes a frame of its own);
 - keys each drawn line by what it shows, not by its line number, so a line that only moved up
-  or down is reused, with its new line number (which clicks read) stamped on;
+  or down is reused as it is. Tree stamps each line's number on it, for a click to read; here
+  the number is taken off (a reused line would give its old one), and a click or the mouse's
+  hover finds its line by where it is;
 - within `one_repaint()`, holds every repaint request and then repaints the rows that show
   something else than before, and no others.
 
@@ -30,12 +32,14 @@ from textual.cache import LRUCache
 from textual.geometry import Region, Size
 from textual.reactive import Reactive
 from textual.strip import Strip
+from textual.widget import Widget
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 from widgets.scroll import SizedByLines
 
 RowKey = tuple[object, ...]
+NO_LINE = Style.from_meta({"line": None})
 
 
 class LeanTree(SizedByLines, Tree[str]):
@@ -45,7 +49,7 @@ class LeanTree(SizedByLines, Tree[str]):
 
     def __init__(self, label: str, **kwargs: object) -> None:
         super().__init__(label, **kwargs)  # type: ignore[arg-type]
-        self._drawn: LRUCache[RowKey, tuple[int, Strip]] = LRUCache(1024)
+        self._drawn: LRUCache[RowKey, Strip] = LRUCache(1024)
         self._label_widths: LRUCache[tuple[int, int], int] = LRUCache(4096)
         self._painted: dict[int, RowKey] = {}  # line number -> the key of what it shows
         self._painted_at: tuple[int, int, Size] | None = None
@@ -116,21 +120,44 @@ class LeanTree(SizedByLines, Tree[str]):
         key = self._row_key(y, x1, x2, base_style)
         self._painted[y] = key
         self._painted_at = (x1, round(self.scroll_offset.y), self.size)
-        if key[0] is None:  # below the last line: blank, and nothing for a click to read
+        if key[0] is None:  # below the last line: blank
             return super()._render_line(y, x1, x2, base_style)
-        cached = self._drawn.get(key)
-        if cached is None:
-            strip = super()._render_line(y, x1, x2, base_style)
-        elif cached[0] == y:
-            return cached[1]
-        else:
+        strip = self._drawn.get(key)
+        if strip is None:
+            drawn = super()._render_line(y, x1, x2, base_style)
             # On top of the line's own styles: Strip.apply_meta would put it underneath.
-            line_number = Style.from_meta({"line": y})
-            strip = Strip(
-                Segment.apply_style(cached[1], post_style=line_number), cached[1].cell_length
-            )
-        self._drawn.set(key, (y, strip))
+            strip = Strip(Segment.apply_style(drawn, post_style=NO_LINE), drawn.cell_length)
+            self._drawn.set(key, strip)
         return strip
+
+    # --- The mouse: Tree reads the line from the line's "line" meta, here None ------------
+
+    async def _on_click(self, event: events.Click) -> None:
+        event.prevent_default()  # Tree's own would read the meta
+        line = self._line_at(event)
+        if line is not None:
+            async with self.lock:
+                if event.style.meta.get("toggle", False):  # the fold icon
+                    node = self.get_node_at_line(line)
+                    if node is not None:
+                        self._toggle_node(node)
+                else:
+                    self.cursor_line = line
+                    await self.run_action("select_cursor")
+        await Widget._on_click(self, event)  # what the default skipped past Tree's
+
+    def _on_mouse_move(self, event: events.MouseMove) -> None:
+        event.prevent_default()
+        line = self._line_at(event)
+        self.hover_line = -1 if line is None else line
+
+    def _line_at(self, event: events.MouseEvent) -> int | None:
+        """The line under the mouse, if there is one."""
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return None
+        line = offset.y + round(self.scroll_offset.y)
+        return line if 0 <= line < len(self._tree_lines) else None
 
     def get_label_width(self, node: TreeNode[str]) -> int:
         # Tree measures every line's label each time its lines change, to know how wide it is:
