@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
 import pytest
 from textual import events
 from textual.pilot import Pilot
+from textual.screen import Screen
 from textual.widgets import Checkbox, Input, Select, TextArea
 
 from plan.config import Config
@@ -21,6 +23,7 @@ from plan.rules import fix_stops
 from store.repository import Repository
 from tests.helpers import break_plan, load_db, write_db
 from tui.app import KeyplanApp, make_app
+from tui.collector import Collector
 from tui.screens.dialogs import Confirm
 from tui.screens.edit_form import EditForm
 from tui.screens.export import ExportDialog
@@ -771,6 +774,7 @@ async def test_once_every_account_is_scored_its_plans_leave_the_collectors_sight
 
     monkeypatch.setattr(gc, "freeze", freeze)
     monkeypatch.setattr(gc, "collect", lambda generation=2: collected.append(generation) or 0)
+    monkeypatch.setattr(Collector, "collect", lambda _: None)  # its passes after frames
     async with app.run_test(size=(80, 24)) as pilot:
         await until(pilot, lambda: all_scored(app))
         await pilot.pause()
@@ -902,9 +906,64 @@ async def test_the_collector_is_off_while_the_first_screen_is_built(
 
     monkeypatch.setattr(KeyplanApp, "on_load", spy)
     async with app.run_test(size=(80, 24)) as pilot:
-        await until(pilot, gc.isenabled)
+        await until(pilot, lambda: app.collector.running)
+        assert not gc.isenabled()  # collected by hand from now on, after frames
     assert off_while_loading == [True]
-    assert gc.isenabled()
+    assert gc.isenabled()  # given back as the app stops
+
+
+@contextmanager
+def frames_and_collections(app: KeyplanApp) -> Iterator[list[str]]:
+    """Within: "frame" as each frame goes to the terminal, "collect N" as a pass starts."""
+    happened: list[str] = []
+    display = app._display
+
+    def displayed(screen: Screen[object], update: object) -> None:
+        if update is not None:
+            happened.append("frame")
+        display(screen, update)  # type: ignore[arg-type]
+
+    def collected(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            happened.append(f"collect {info['generation']}")
+
+    app._display = displayed  # type: ignore[method-assign]
+    gc.callbacks.append(collected)
+    try:
+        yield happened
+    finally:
+        gc.callbacks.remove(collected)
+        del app._display
+
+
+async def test_garbage_is_collected_once_the_keys_frame_is_out_not_while_it_is_handled(
+    demo_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(Collector, "FALLBACK_INTERVAL", 60)  # only after the key's frame
+    app = make_app(demo_db, today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: app.collector.running)
+        await pilot.pause()
+        with frames_and_collections(app) as happened:
+            young = [[] for _ in range(2 * gc.get_threshold()[0])]  # a pass is due
+            await pilot.press("j")  # the next account: its plan is drawn
+            await until(pilot, lambda: "collect 0" in happened)
+        assert happened.index("frame") < happened.index("collect 0")
+        assert gc.get_count()[0] < gc.get_threshold()[0]
+        assert young  # alive until the pass
+
+
+async def test_garbage_made_while_no_key_comes_is_collected_too(
+    demo_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(Collector, "FALLBACK_INTERVAL", 0.05)
+    app = make_app(demo_db, today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: app.collector.running)
+        with frames_and_collections(app) as happened:
+            young = [[] for _ in range(2 * gc.get_threshold()[0])]
+            await until(pilot, lambda: any(event.startswith("collect") for event in happened))
+        assert young
 
 
 async def test_an_app_that_stops_before_its_first_screen_turns_the_collector_on(

@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from rich.console import RenderableType
 from rich.text import Text
 from textual import events, on, work
 from textual.app import App, SystemCommand
@@ -26,6 +27,7 @@ from plan.config import Config
 from plan.errors import KeyplanError, PlanFileError, StaleFileError, ValidationError
 from plan.model import Account, Portfolio
 from plan.workspace import Workspace
+from tui.collector import Collector
 from tui.messages import PlanSaved
 from tui.screens.plan import MIN_SIZE, PlanScreen
 from tui.typeahead import TypeAhead
@@ -80,7 +82,7 @@ class KeyplanApp(App[int]):
         self.type_ahead = TypeAhead(self, route=super().on_event)
         self._focus_before_small: Widget | None = None
         self.broken_file: str | None = None  # why keyplan stopped, when the file was at fault
-        self._collecting = False  # the collector is to be turned on when the first screen is shown
+        self.collector = Collector(self)
         if self.config.keys:
             self.set_keymap(dict(self.config.keys))
 
@@ -115,25 +117,19 @@ class KeyplanApp(App[int]):
                 self.screen.focus_next()
 
     def on_load(self) -> None:
-        # Off while the first screen is built: the ~100 young-generation passes it made, over
-        # objects that all live as long as the app, took 4 ms of it at 200 accounts.
-        self._collecting = gc.isenabled()
-        gc.disable()
+        self.collector.hold()
+
+    def _display(self, screen: Screen, renderable: RenderableType | None) -> None:
+        super()._display(screen, renderable)
+        if renderable is not None:  # a frame: the garbage collector runs after it
+            self.collector.after_frame()
 
     def _first_screen_shown(self) -> None:
-        # The screen as first shown (widgets, styles, Rich's caches) lives as long as the app,
-        # like the plans: out of the collector's sight too, or a full collection rescans it
-        # and lands 15-25 ms on an unlucky keypress.
-        gc.freeze()
-        if self._collecting:
-            self._collecting = False
-            gc.enable()
+        self.collector.start()
 
     def on_unmount(self) -> None:
         self.repository.close()
-        if self._collecting:  # an app that stopped before its first screen was shown
-            self._collecting = False
-            gc.enable()
+        self.collector.release()
 
     def _handle_exception(self, error: Exception) -> None:
         # Each plan is decoded when its account is first used (store/codec.py), so a plan the

@@ -1,0 +1,80 @@
+"""The garbage collector, run once a frame is out rather than in the middle of a keypress.
+
+Python collects its young objects whenever 700 more have been made than freed. Drawing an
+edit makes thousands (strips, segments, styles), so the collector ran 5-6 times within each add
+or delete of a tactic, 0.5-1.5 ms of it, and every hundredth pass was a full one, 6-17 ms,
+landing on whichever key came then. `Collector` turns the automatic passes off once the first
+screen is shown and runs the same passes, as many objects later, just after a frame has gone
+to the terminal: the screen already shows the key, and the next key rarely comes within the
+millisecond it takes. A slow timer catches what timers and workers leave while nothing is
+drawn.
+
+The plans and the first screen are frozen out of the collector's sight (see tui/app.py), so a
+full pass scans only what was made since.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+
+from textual.app import App
+
+
+class Collector:
+    """Holds the collector while the first screen is built, then runs it after frames."""
+
+    AFTER_FRAME = 0.003  # seconds from a frame to the pass that follows it
+    FALLBACK_INTERVAL = 1.0  # seconds between passes (when due) while nothing is drawn
+
+    def __init__(self, app: App[object]) -> None:
+        self.app = app
+        self.owned = False  # automatic collection was on, and this turned it off
+        self.running = False
+        self._due = False  # a pass is asked for after the next frame
+
+    def hold(self) -> None:
+        """Turn automatic collection off, if it is on, while the first screen is built: the
+        ~100 passes it made, over objects that all live as long as the app, took 4 ms of it."""
+        if gc.isenabled():
+            self.owned = True
+            gc.disable()
+
+    def start(self) -> None:
+        """Once the first screen is shown: freeze it, and collect after frames from now on.
+        Nothing is collected by hand when the collector was off before keyplan started."""
+        # The screen as first shown (widgets, styles, Rich's caches) lives as long as the app,
+        # like the plans: out of the collector's sight too, or a full collection rescans it.
+        gc.freeze()
+        if self.owned and not self.running:
+            self.running = True
+            self.app.set_interval(self.FALLBACK_INTERVAL, self.collect)
+
+    def release(self) -> None:
+        """Give automatic collection back, as the app stops."""
+        self.running = False
+        if self.owned:
+            self.owned = False
+            gc.enable()
+
+    def after_frame(self) -> None:
+        """A frame has just been handed to the terminal: collect soon after, if a pass is due.
+        Not at once: the frame is written by another thread, which would wait for the pass."""
+        if self.running and not self._due and gc.get_count()[0] >= gc.get_threshold()[0]:
+            self._due = True
+            asyncio.get_running_loop().call_later(self.AFTER_FRAME, self.collect)
+
+    def collect(self) -> None:
+        """The pass Python would have made by now, if one is due: the young generation, or
+        the middle or the whole heap when their own thresholds are reached."""
+        self._due = False
+        if not self.running:
+            return
+        young, middle, old = gc.get_count()
+        young_limit, middle_limit, old_limit = gc.get_threshold()
+        if young < young_limit:
+            return
+        generation = 0
+        if middle + 1 >= middle_limit:
+            generation = 2 if old + 1 >= old_limit else 1
+        gc.collect(generation)
