@@ -50,6 +50,7 @@ class LeanTree(SizedByLines, Tree[str]):
     def __init__(self, label: str, **kwargs: object) -> None:
         super().__init__(label, **kwargs)  # type: ignore[arg-type]
         self._drawn: LRUCache[RowKey, Strip] = LRUCache(1024)
+        self._finished: LRUCache[tuple[object, ...], Strip] = LRUCache(1024)
         self._label_widths: LRUCache[tuple[int, int], int] = LRUCache(4096)
         self._painted: dict[int, RowKey] = {}  # line number -> the key of what it shows
         self._painted_at: tuple[int, int, Size] | None = None
@@ -60,12 +61,60 @@ class LeanTree(SizedByLines, Tree[str]):
     def render_lines(self, crop: Region) -> list[Strip]:
         # Tree.render_line works out the pane's style (its background blended over its
         # parents') for each line: a sixth of drawing the pane. It is the same for all.
-        self._pass_style = self.rich_style
+        self._pseudo_class_state = self.get_pseudo_class_state()  # as Tree.render_lines
+        self._pass_style = style = self.rich_style
         try:
             with self.drawing():
-                return super().render_lines(crop)
+                strips = self._finished_rows(crop.line_range, style)
         finally:
             self._pass_style = None
+        if crop.column_span != (0, self.outer_size.width):
+            strips = [strip.crop(crop.x, crop.right) for strip in strips]
+        return strips
+
+    def _finished_rows(self, rows: range, style: Style) -> list[Strip]:
+        """The pane's rows as the styles cache finishes them (border, background, the app's
+        filters), each kept by what its line shows: a line moved to another row is not put
+        through the styles again (28 rows of the pane at each scroll, 1.5 ms)."""
+        styles = self.styles
+        outer = self.outer_size
+        top, bottom = styles.gutter.top, outer.height - styles.gutter.bottom
+        scroll_x, scroll_y = (round(n) for n in self.scroll_offset)
+        width = self.size.width
+        looks = (
+            outer,
+            styles.border,
+            styles.outline,
+            styles.padding,
+            self.background_colors,
+            self.opacity,
+            styles.text_opacity,
+            styles.tint,
+            styles.hatch if styles.has_rule("hatch") else None,
+            tuple(self.get_line_filters()),
+            self.app.ansi_theme,
+        )
+        self._painted_at = (scroll_x, scroll_y, self.size)
+        keys: dict[int, tuple[object, ...]] = {}
+        strips: dict[int, Strip] = {}
+        for y in rows:
+            if top <= y < bottom:
+                line = y - top + scroll_y
+                keys[y] = key = (self._row_key(line, scroll_x, scroll_x + width, style), looks)
+                strip = self._finished.get(key)
+                if strip is not None:
+                    strips[y] = strip
+                    self._painted[line] = key[0]
+        missing = [y for y in rows if y not in strips]
+        for first, last in _runs(missing):
+            run = Region(0, first, outer.width, last - first + 1)
+            self._styles_cache.set_dirty(run)
+            finished = self._styles_cache.render_widget(self, run)
+            for y, strip in zip(run.line_range, finished, strict=True):
+                strips[y] = strip
+                if y in keys:
+                    self._finished.set(keys[y], strip)
+        return [strips[y] for y in rows]
 
     def render_line(self, y: int) -> Strip:
         style = self._pass_style
@@ -184,6 +233,7 @@ class LeanTree(SizedByLines, Tree[str]):
 
     def _forget_drawn(self) -> None:
         self._drawn.clear()
+        self._finished.clear()
         self._label_widths.clear()
         self._painted.clear()
 
@@ -231,3 +281,14 @@ class LeanTree(SizedByLines, Tree[str]):
         ]
         if rows:
             super().refresh(*rows)
+
+
+def _runs(rows: list[int]) -> list[tuple[int, int]]:
+    """Sorted rows as (first, last) runs of consecutive rows."""
+    runs: list[tuple[int, int]] = []
+    for y in rows:
+        if runs and y == runs[-1][1] + 1:
+            runs[-1] = (runs[-1][0], y)
+        else:
+            runs.append((y, y))
+    return runs
