@@ -52,6 +52,7 @@ def drawn_afresh(widget: Widget) -> Drawing:
         widget._clear_caches()
     widget.refresh()  # a Static draws its content again only when asked to
     widget._styles_cache.clear()
+    widget._rich_style_cache.clear()  # the component styles, which the tree keeps
     if isinstance(widget, LeanScrollBar):  # as Textual's own scrollbar draws it
         return as_drawing(ScrollBar.render_lines(widget, widget.size.region))
     return drawn(widget)
