@@ -912,6 +912,23 @@ async def test_the_collector_is_off_while_the_first_screen_is_built(
     assert gc.isenabled()  # given back as the app stops
 
 
+async def test_the_collector_is_given_back_even_when_closing_the_file_fails(
+    demo_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    close = Repository.close
+
+    def failing_close(repository: Repository) -> None:
+        close(repository)
+        raise OSError("the lock file vanished")
+
+    monkeypatch.setattr(Repository, "close", failing_close)
+    app = make_app(demo_db, today=TODAY)
+    with pytest.raises(OSError):
+        async with app.run_test(size=(80, 24)) as pilot:
+            await until(pilot, lambda: app.collector.running)
+    assert gc.isenabled()
+
+
 @contextmanager
 def frames_and_collections(app: KeyplanApp) -> Iterator[list[str]]:
     """Within: "frame" as each frame goes to the terminal, "collect N" as a pass starts."""
@@ -957,6 +974,7 @@ async def test_garbage_made_while_no_key_comes_is_collected_too(
     demo_db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(Collector, "FALLBACK_INTERVAL", 0.05)
+    monkeypatch.setattr(Collector, "after_frame", lambda _: None)  # the timer's passes only
     app = make_app(demo_db, today=TODAY)
     async with app.run_test(size=(80, 24)) as pilot:
         await until(pilot, lambda: app.collector.running)

@@ -128,8 +128,8 @@ class KeyplanApp(App[int]):
         self.collector.start()
 
     def on_unmount(self) -> None:
+        self.collector.release()  # first: whatever fails below, the collector is back on
         self.repository.close()
-        self.collector.release()
 
     def _handle_exception(self, error: Exception) -> None:
         # Each plan is decoded when its account is first used (store/codec.py), so a plan the

@@ -60,21 +60,24 @@ class Collector:
     def after_frame(self) -> None:
         """A frame has just been handed to the terminal: collect soon after, if a pass is due.
         Not at once: the frame is written by another thread, which would wait for the pass."""
-        if self.running and not self._due and gc.get_count()[0] >= gc.get_threshold()[0]:
+        if self.running and not self._due and gc.get_count()[0] > gc.get_threshold()[0]:
             self._due = True
             asyncio.get_running_loop().call_later(self.AFTER_FRAME, self.collect)
 
     def collect(self) -> None:
-        """The pass Python would have made by now, if one is due: the young generation, or
-        the middle or the whole heap when their own thresholds are reached."""
+        """The pass Python's own thresholds call for, if any: the young generation once it
+        outgrows its threshold, the middle one after that many young passes, the whole heap
+        after that many middle ones. (Python also holds a full pass back until a quarter of the
+        old generation is new; with the plans and the first screen frozen, that is nearly
+        always so, and the full passes here scan only what is not frozen.)"""
         self._due = False
         if not self.running:
             return
         young, middle, old = gc.get_count()
         young_limit, middle_limit, old_limit = gc.get_threshold()
-        if young < young_limit:
+        if young <= young_limit:
             return
         generation = 0
-        if middle + 1 >= middle_limit:
-            generation = 2 if old + 1 >= old_limit else 1
+        if middle >= middle_limit:
+            generation = 2 if old >= old_limit else 1
         gc.collect(generation)
