@@ -8,13 +8,16 @@ styles and click data, with what the pane draws once every cache is forgotten.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import date
 from pathlib import Path
 
 import pytest
 from rich.style import Style
-from textual._compositor import ChopsUpdate
+from textual._compositor import ChopsUpdate, Compositor, LayoutUpdate
+from textual._context import visible_screen_stack
 from textual.geometry import Region
+from textual.screen import Screen
 from textual.scrollbar import ScrollBar
 from textual.strip import Strip
 from textual.widget import Widget
@@ -26,7 +29,7 @@ from tui.app import KeyplanApp, make_app
 from tui.screens.edit_form import EditForm
 from widgets.account_list import AccountList
 from widgets.checklist import ChecklistPane
-from widgets.compositor import BandedCompositor
+from widgets.lean_tree import LeanTree
 from widgets.node_details import NodeDetails
 from widgets.plan_tree import PlanTree
 from widgets.scroll import LeanScrollBar
@@ -344,48 +347,122 @@ async def test_the_lean_scrollbar_draws_what_textuals_would(
         assert as_drawing(bar.render_lines(half)) == drawn(bar)[2:7]
 
 
-async def test_each_frame_shows_what_textuals_compositor_would_show(
-    db_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The banded compositor draws fewer rows of each widget: what reaches the terminal, each
-    chop of each span it writes, is what Textual's compositor makes of the same regions."""
-    frames: list[int] = []
-    render_partial_update = BandedCompositor.render_partial_update
+class Terminal:
+    """The cells a terminal shows, as each update App._display is given writes them."""
 
-    def checked(compositor: BandedCompositor) -> ChopsUpdate | None:
-        regions = [r for r in compositor._dirty_regions if r.overlaps(compositor.size.region)]
-        update = render_partial_update(compositor)
-        if update is None:
-            return None
-        crop = Region.from_union(regions).intersection(compositor.size.region)
-        rendered = {y for y, _, _ in update.spans}
-        expected = compositor._render_chops(crop, rendered.__contains__)
-        for y, x1, x2 in update.spans:
-            ends = compositor.cuts[y][1:]
-            for (cut, strip), end in zip(expected[y].items(), ends, strict=True):
-                if strip is not None and cut < x2 and end > x1:  # as ChopsUpdate writes
-                    got = update.chops[y][cut]
-                    assert got is not None, f"row {y}, cells {cut}-{end} left out"
-                    assert as_drawing([got]) == as_drawing([strip]), f"row {y}, cells {cut}-{end}"
-        frames.append(len(update.spans))
-        return update
+    def __init__(self, size: tuple[int, int]) -> None:
+        self.cells: list[list[tuple[str, Style | None]]] = []
+        self.resize(size)
 
-    monkeypatch.setattr(BandedCompositor, "render_partial_update", checked)
+    def resize(self, size: tuple[int, int]) -> None:
+        width, height = size
+        self.cells = [[("?", None)] * width for _ in range(height)]  # "?": nothing written
+
+    def put(self, x: int, y: int, strip: Strip) -> None:
+        row = self.cells[y] if 0 <= y < len(self.cells) else []
+        for segment in strip:
+            if segment.control:
+                continue
+            style = segment.style.clear_meta_and_links() if segment.style else None
+            for character in segment.text:
+                if 0 <= x < len(row):
+                    row[x] = (character, style)
+                x += 1
+
+    def write(self, update: object) -> None:
+        if isinstance(update, LayoutUpdate):
+            for y, line in enumerate(update.strips, update.region.y):
+                x = update.region.x
+                for strip in line:
+                    self.put(x, y, strip)
+                    x += strip.cell_length
+        elif isinstance(update, ChopsUpdate):
+            for y, x1, x2 in update.spans:
+                for end, (x, strip) in zip(
+                    update.chop_ends[y], update.chops[y].items(), strict=True
+                ):
+                    if strip is not None and x < x2 and end > x1:  # as ChopsUpdate writes
+                        self.put(x, y, strip.crop(0, min(end, x2) - x))
+
+
+def screen_afresh(app: KeyplanApp) -> list[list[tuple[str, Style | None]]]:
+    """The screen drawn whole by Textual's own compositor and scrollbars, every cache gone."""
+    screen = app.screen
+    for widget in [screen, *screen._compositor.visible_widgets]:
+        if isinstance(widget, LeanTree):
+            widget._forget_drawn()
+            widget._line_cache.clear()
+        if isinstance(widget, OptionList):
+            widget._clear_caches()
+        if isinstance(widget, LeanScrollBar):
+            widget._drawn = None
+        widget._styles_cache.clear()
+        widget._rich_style_cache.clear()
+    visible_screen_stack.set(list(app._background_screens))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(LeanScrollBar, "render_lines", ScrollBar.render_lines)
+        strips = Compositor.render_strips(screen._compositor)
+    terminal = Terminal(screen.size)
+    for y, strip in enumerate(strips):
+        terminal.put(0, y, strip)
+    return terminal.cells
+
+
+async def test_what_reaches_the_terminal_is_the_screen_drawn_afresh(db_path: Path) -> None:
+    """Every frame the app sends (drawn in bands by BandedCompositor, from the panes' caches,
+    the lean scrollbars) is written to a model terminal; after each step its cells are compared
+    with the screen drawn whole by Textual's own code with every cache forgotten."""
     app = demo_app(db_path)
-    async with app.run_test(size=(100, 30)) as pilot:
-        assert isinstance(app.screen._compositor, BandedCompositor)
-        keys = [
-            *("enter", "4", "j", "j", "J", "o", "N", "e", "w", "enter", "d", "u"),
-            *("G", "g", "tab", "j", "j", "tab", "e"),  # e: the form opens over the screen
-            *("escape", "?", "escape", "R", "n", "n", "R", "slash", "a", "escape"),
-        ]
-        for key in keys:
-            await pilot.press(key)
-            await pilot.pause()
-        app.notify("a toast over the panes")
-        await pilot.press("j", "k")
-        await pilot.pause()
-    assert len(frames) > len(keys) / 2
+    terminal = Terminal((100, 20))  # low: the tree and the checklist scroll
+    display = app._display
+
+    def written(screen: Screen[object], update: object) -> None:
+        if update is not None and not app._batch_count and screen is app.screen:
+            terminal.write(update)
+        display(screen, update)  # type: ignore[arg-type]
+
+    async def toast() -> None:
+        app.notify("a toast over the tree and the checklist " * 2, timeout=0.3)
+
+    async def hover() -> None:
+        await pilot.hover(PlanTree, offset=(10, 4))
+
+    async def scroll() -> None:
+        app.query_one(PlanTree).scroll_to(y=3, animate=False, immediate=True)
+
+    async def theme() -> None:
+        app.theme = "textual-light"
+
+    async def smaller() -> None:
+        await pilot.resize_terminal(80, 16)
+        terminal.resize((80, 16))
+        app.screen.refresh()
+
+    app._display = written  # type: ignore[method-assign]
+    steps: list[str | Callable[[], Awaitable[None]]] = [
+        *("enter", "4", toast, "j", "j", "J", hover, "K", "j", "J", "o N e w enter", "d"),
+        *("u", "G", scroll, "g", "tab", "j", "j", "G", "tab", "tab", "e", "escape", toast),
+        *("question_mark", "escape", "R", "n", "n", "R", "slash a", "escape", "2", "4"),
+        *(theme, "j", "D y", "u", smaller, "j", "k", "G", "g"),
+    ]
+    async with app.run_test(size=(100, 20)) as pilot:
+        for step in ["start", *steps]:
+            if callable(step):
+                await step()
+            elif step != "start":
+                await pilot.press(*step.split())
+            for _ in range(20):  # until the step's frames are out (a toast takes a few)
+                await pilot.pause(0.05)
+                if not app.screen._compositor._dirty_regions and not app.screen._dirty_widgets:
+                    break
+            name = getattr(step, "__name__", step)
+            shown, afresh = terminal.cells, screen_afresh(app)
+            wrong = [
+                y for y, (row, fresh) in enumerate(zip(shown, afresh, strict=True)) if row != fresh
+            ]
+            assert not wrong, (
+                f"rows {wrong} after {name}: {''.join(c for c, _ in shown[wrong[0]])!r}"
+            )
 
 
 async def test_a_click_finds_its_line_by_where_it_is_not_by_what_was_drawn(

@@ -12,7 +12,8 @@ a row (the cells between two widget edges) still comes from the front-most widge
 that widget meets the region which put the chop in a span and so draws that row.
 
 It overrides a private part of Textual's Compositor, so keyplan pins its Textual version;
-tests/test_render_caches.py compares each frame with the screen drawn afresh.
+tests/test_render_caches.py writes each frame to a model terminal and compares its cells with
+the screen drawn afresh by Textual's own compositor.
 """
 
 from __future__ import annotations
@@ -65,9 +66,6 @@ class BandedCompositor(Compositor):
                     for cut, cut_strip in zip(final_cuts, cut_strips, strict=False):
                         if chops_line.get(cut) is None:
                             chops_line[cut] = cut_strip
-        # As Compositor._get_renders does once a frame is drawn.
-        self._visible_widgets = None
-        self._layers_visible = None
         return chops
 
 
