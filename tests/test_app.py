@@ -13,6 +13,7 @@ from textual import events
 from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import Checkbox, Input, Select, TextArea
+from textual.widgets._footer import FooterKey
 
 from plan.config import Config
 from plan.demo import demo_accounts
@@ -488,6 +489,25 @@ async def test_a_small_window_asks_to_be_larger_and_recovers(demo_db: Path) -> N
     assert app.return_code == 0
 
 
+async def test_the_footer_is_rebuilt_only_when_its_keys_change(demo_db: Path) -> None:
+    # Textual's Footer rebuilt its key widgets at each focus change, twice a Tab: two more
+    # frames, 11-13 ms of work each, for the same keys.
+    app = make_app(demo_db, today=TODAY)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        before = list(app.screen.query(FooterKey))
+        await pilot.press("tab")  # the accounts list to the tree: the same keys
+        await pilot.pause()
+        assert app.focused is app.query_one(PlanTree)
+        assert list(app.screen.query(FooterKey)) == before
+        await pilot.press("a")  # the prompt for a new node: Enter and Escape, not the editing keys
+        await until(pilot, lambda: list(app.screen.query(FooterKey)) != before)
+        shown = [key.key for key in app.screen.query(FooterKey)]
+        assert "a" not in shown and "e" not in shown
+        await pilot.press("escape")
+        await until(pilot, lambda: "a" in [key.key for key in app.screen.query(FooterKey)])
+
+
 @pytest.mark.parametrize("size", [(40, 12), (20, 6)])
 async def test_a_tiny_window_does_not_crash(demo_db: Path, size: tuple[int, int]) -> None:
     app = make_app(demo_db, today=TODAY)
@@ -605,6 +625,27 @@ async def test_a_burst_through_screens_that_close_never_holds_keys_back(demo_db:
         await until(pilot, lambda: not isinstance(app.screen, HelpScreen))
         await pilot.press("f1")
         await until(pilot, lambda: isinstance(app.screen, HelpScreen))
+
+
+async def test_a_callback_waiting_for_a_covered_screen_runs_on_the_screen_shown(
+    demo_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Textual runs it once the screen current when it was asked for has repainted. A screen
+    # covered first may not repaint until it is shown again: a layout of it, as a resize makes
+    # of the screens below, stops its repaints. The type-ahead asks for one after each key, so
+    # the keys typed right after R (review mode) waited for its 0.5 s limit.
+    app = make_app(demo_db, today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        editor = app.screen
+        ran: list[bool] = []
+        editor._update_timer.pause()  # as that layout leaves it: no repaint until shown again
+        monkeypatch.setattr(editor._update_timer, "resume", lambda: None)
+        editor.refresh()
+        editor._invoke_later(lambda: ran.append(True), app)
+        app.action_review()
+        await until(pilot, lambda: bool(ran), seconds=0.5)
+        assert isinstance(app.screen, ReviewScreen)
 
 
 @pytest.mark.parametrize("kind", ["mission", "objective", "strategy", "tactic", "account"])

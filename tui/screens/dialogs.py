@@ -9,8 +9,10 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
+from tui.screens.base import HandsOnCallbacks
 
-class Confirm(ModalScreen[bool]):
+
+class Confirm(HandsOnCallbacks, ModalScreen[bool]):
     """Ask a yes/no question; y/Enter says yes, n/Escape says no."""
 
     BINDINGS = [
@@ -40,7 +42,7 @@ class Confirm(ModalScreen[bool]):
         self.dismiss(answer)
 
 
-class Prompt(ModalScreen[str | None]):
+class Prompt(HandsOnCallbacks, ModalScreen[str | None]):
     """Ask for one line of text; Enter answers, Escape cancels (None)."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="prompt.cancel")]

@@ -14,6 +14,7 @@ from textual.widgets import Button, Input, Label, Select, TextArea
 
 from plan.errors import ValidationError
 from plan.fields import FIELDS, FieldSpec, format_value
+from tui.screens.base import HandsOnCallbacks
 from tui.screens.dialogs import Confirm
 
 PLACEHOLDERS = {"date": "YYYY-MM-DD", "number": "a number, e.g. 1500000", "years": "e.g. 5"}
@@ -29,7 +30,7 @@ class ChoiceField(Select[str]):
     ]
 
 
-class EditForm(ModalScreen[dict[str, Any] | None]):
+class EditForm(HandsOnCallbacks, ModalScreen[dict[str, Any] | None]):
     """Edit fields: Tab moves between them, Enter in a field saves, Escape cancels (asking
     first if anything was typed).
 

@@ -12,6 +12,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Input, Label
 
+from tui.screens.base import HandsOnCallbacks
+
 
 @dataclass(frozen=True, slots=True)
 class ExportRequest:
@@ -19,7 +21,7 @@ class ExportRequest:
     everything: bool
 
 
-class ExportDialog(ModalScreen[ExportRequest | None]):
+class ExportDialog(HandsOnCallbacks, ModalScreen[ExportRequest | None]):
     """Asks for the file; Enter exports, Escape cancels."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="export.cancel")]

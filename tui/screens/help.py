@@ -10,6 +10,8 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from tui.screens.base import HandsOnCallbacks
+
 INTRO = (
     "keyplan: Key Account Development Plans in the M.O.S.T. form — Mission, Objectives, "
     "Strategies, Tactics. Strategy before tactics: the checklist names the first thing to fix."
@@ -21,7 +23,7 @@ MARKS = (
 )
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(HandsOnCallbacks, ModalScreen[None]):
     """Lists the keys; Escape, q or ? closes it."""
 
     BINDINGS = [Binding("escape,q,question_mark,f1", "dismiss", "Close", id="help.close")]

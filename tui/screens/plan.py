@@ -13,16 +13,18 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer, Input, Label, Static
+from textual.widgets import Input, Label, Static
 
 from plan.errors import ValidationError
 from plan.fields import FIELDS
 from plan.model import CHILD_KIND, Account, Node
 from plan.rules import Checklist, Result, fix_field, fix_stops, node_verdicts
 from tui.keys import EDITOR_BINDINGS
+from tui.screens.base import HandsOnCallbacks
 from widgets.account_list import AccountList, AccountRow
 from widgets.checklist import ChecklistPane
 from widgets.compositor import use_banded_compositor
+from widgets.footer import KeyFooter
 from widgets.node_details import NodeDetails
 from widgets.plan_tree import PlanTree
 from widgets.prompt import PromptInput
@@ -83,7 +85,7 @@ def account_row(
     )
 
 
-class PlanScreen(Screen[None]):
+class PlanScreen(HandsOnCallbacks, Screen[None]):
     """Edits the plans; the app holds the data, applies edits and saves them."""
 
     BINDINGS = EDITOR_BINDINGS
@@ -118,7 +120,7 @@ class PlanScreen(Screen[None]):
                 yield NodeDetails(id="details")
             yield ChecklistPane(id="checklist")
         yield Static(id="status")
-        yield Footer(show_command_palette=False)
+        yield KeyFooter(show_command_palette=False)
 
     def filter_input(self) -> Input | None:
         """The filter's input; None until it is first opened."""

@@ -11,13 +11,15 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from plan.model import Account
 from plan.review import changed_since, queue_matches, review_queue
 from plan.rules import node_verdicts
+from tui.screens.base import HandsOnCallbacks
 from widgets.checklist import ChecklistPane
 from widgets.compositor import use_banded_compositor
+from widgets.footer import KeyFooter
 from widgets.plan_tree import PlanTree
 
 if TYPE_CHECKING:
@@ -38,7 +40,7 @@ class ReviewSession:
         return self.queue[self.position] if self.queue else None
 
 
-class ReviewScreen(Screen[None]):
+class ReviewScreen(HandsOnCallbacks, Screen[None]):
     """Steps through the plans; Enter on a rule jumps to the editor, R or Escape comes back."""
 
     BINDINGS = [
@@ -70,7 +72,7 @@ class ReviewScreen(Screen[None]):
             yield PlanTree("no plan to review here", id="review-tree")
             yield ChecklistPane(id="review-checklist")
         yield Static(id="review-progress")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.session.jumped = False
