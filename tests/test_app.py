@@ -1011,6 +1011,18 @@ async def test_garbage_is_collected_once_the_keys_frame_is_out_not_while_it_is_h
         assert young  # alive until the pass
 
 
+async def test_another_account_is_drawn_in_one_frame(demo_db: Path) -> None:
+    # Its checklist's new length (the scrollbar) used to be drawn a frame, 20-40 ms, later.
+    app = make_app(demo_db, today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause(0.2)
+        for _ in range(3):
+            with frames_and_collections(app) as happened:
+                await pilot.press("j")  # the next account in the list
+                await pilot.pause(0.2)
+            assert happened.count("frame") == 1
+
+
 async def test_garbage_made_while_no_key_comes_is_collected_too(
     demo_db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

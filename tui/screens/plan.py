@@ -268,6 +268,9 @@ class PlanScreen(HandsOnCallbacks, Screen[None]):
         # is what Textual runs on a widget's idle; its version is pinned.)
         for pane in (self.tree, checklist_pane, details):
             pane._check_refresh()
+            # Their scrollbars too, or a new length is drawn a frame (20-40 ms) later.
+            if pane._vertical_scrollbar is not None:
+                pane._vertical_scrollbar._check_refresh()
 
     def score_the_rest(self) -> None:
         """Score the next batch of the accounts refresh_view left for later, and show their
