@@ -27,7 +27,7 @@ from plan.config import Config
 from plan.errors import KeyplanError, PlanFileError, StaleFileError, ValidationError
 from plan.model import Account, Portfolio
 from plan.workspace import Workspace
-from tui.collector import Collector
+from tui.collector import Collector, freeze_loaded_plans
 from tui.messages import PlanSaved
 from tui.screens.plan import MIN_SIZE, PlanScreen
 from tui.typeahead import TypeAhead
@@ -461,28 +461,6 @@ class KeyplanApp(App[int]):
                 f"{binding.tooltip or binding.description} ({binding.key})",
                 lambda action=binding.action, target=target: target.run_action(action),  # type: ignore[misc]
             )
-
-
-def freeze_scored_plans() -> None:
-    """Move the plans decoded since the first screen (scored after it) out of the collector's
-    sight, as the first screen's are: each full collection rescanned them, 25 ms at 200
-    accounts, landing on a keypress. The young generations are collected first (1-2 ms), so
-    the garbage cycles of the last moments (a tree dropped for another account) are not kept
-    for good."""
-    gc.collect(1)
-    gc.freeze()
-
-
-def freeze_loaded_plans() -> None:
-    """Move the loaded plans out of the garbage collector's sight.
-
-    They live as long as the app: at 100,000 nodes a full collection would rescan them all,
-    a pause of ~200 ms that lands on an unlucky keypress. What was frozen before (a previous
-    load) is released first, so a reload can free the old plans.
-    """
-    gc.unfreeze()
-    gc.collect()
-    gc.freeze()
 
 
 def make_app(

@@ -19,6 +19,7 @@ from plan.errors import ValidationError
 from plan.fields import FIELDS
 from plan.model import CHILD_KIND, Account, Node
 from plan.rules import Checklist, Result, fix_field, fix_stops, node_verdicts
+from tui.collector import freeze_scored_plans
 from tui.keys import EDITOR_BINDINGS
 from tui.screens.base import HandsOnCallbacks
 from widgets.account_list import AccountList, AccountRow
@@ -281,8 +282,6 @@ class PlanScreen(HandsOnCallbacks, Screen[None]):
         for account in islice(unscored, SCORE_BATCH):
             workspace.checklist(account)
         if next(unscored, None) is None:  # every plan is decoded now
-            from tui.app import freeze_scored_plans  # tui.app imports this module
-
             freeze_scored_plans()
         self.refresh_view()
 
