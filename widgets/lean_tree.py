@@ -49,8 +49,8 @@ class LeanTree(SizedByLines, Tree[str]):
 
     def __init__(self, label: str, **kwargs: object) -> None:
         super().__init__(label, **kwargs)  # type: ignore[arg-type]
-        self._drawn: LRUCache[RowKey, Strip] = LRUCache(1024)
-        self._finished: LRUCache[tuple[object, ...], Strip] = LRUCache(1024)
+        # Each row as the styles finished it, by what its line shows and the pane's looks.
+        self._finished: LRUCache[tuple[RowKey, tuple[object, ...]], Strip] = LRUCache(1024)
         self._label_widths: LRUCache[tuple[int, int], int] = LRUCache(4096)
         self._painted: dict[int, RowKey] = {}  # line number -> the key of what it shows
         self._painted_at: tuple[int, int, Size] | None = None
@@ -95,16 +95,16 @@ class LeanTree(SizedByLines, Tree[str]):
             self.app.ansi_theme,
         )
         self._painted_at = (scroll_x, scroll_y, self.size)
-        keys: dict[int, tuple[object, ...]] = {}
+        keys: dict[int, tuple[RowKey, tuple[object, ...]]] = {}
         strips: dict[int, Strip] = {}
         for y in rows:
             if top <= y < bottom:
                 line = y - top + scroll_y
-                keys[y] = key = (self._row_key(line, scroll_x, scroll_x + width, style), looks)
+                row = self._painted[line] = self._row_key(line, scroll_x, scroll_x + width, style)
+                keys[y] = key = (row, looks)
                 strip = self._finished.get(key)
                 if strip is not None:
                     strips[y] = strip
-                    self._painted[line] = key[0]
         missing = [y for y in rows if y not in strips]
         for first, last in _runs(missing):
             run = Region(0, first, outer.width, last - first + 1)
@@ -166,18 +166,12 @@ class LeanTree(SizedByLines, Tree[str]):
         )
 
     def _render_line(self, y: int, x1: int, x2: int, base_style: Style) -> Strip:
-        key = self._row_key(y, x1, x2, base_style)
-        self._painted[y] = key
-        self._painted_at = (x1, round(self.scroll_offset.y), self.size)
-        if key[0] is None:  # below the last line: blank
-            return super()._render_line(y, x1, x2, base_style)
-        strip = self._drawn.get(key)
-        if strip is None:
-            drawn = super()._render_line(y, x1, x2, base_style)
-            # On top of the line's own styles: Strip.apply_meta would put it underneath.
-            strip = Strip(Segment.apply_style(drawn, post_style=NO_LINE), drawn.cell_length)
-            self._drawn.set(key, strip)
-        return strip
+        # Called for the rows _finished_rows does not have: Tree's line, its number taken off.
+        strip = super()._render_line(y, x1, x2, base_style)
+        if y >= len(self._tree_lines):  # below the last line: blank, with no number
+            return strip
+        # On top of the line's own styles: Strip.apply_meta would put it underneath.
+        return Strip(Segment.apply_style(strip, post_style=NO_LINE), strip.cell_length)
 
     # --- The mouse: Tree reads the line from the line's "line" meta, here None ------------
 
@@ -232,7 +226,6 @@ class LeanTree(SizedByLines, Tree[str]):
         super().notify_style_update()
 
     def _forget_drawn(self) -> None:
-        self._drawn.clear()
         self._finished.clear()
         self._label_widths.clear()
         self._painted.clear()
