@@ -17,6 +17,7 @@ from rich.style import Style
 from textual._compositor import ChopsUpdate, Compositor, LayoutUpdate
 from textual._context import visible_screen_stack
 from textual.geometry import Region
+from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.scrollbar import ScrollBar
 from textual.strip import Strip
@@ -97,6 +98,16 @@ def rows_repainted(repaints: list[tuple[Widget, tuple[Region, ...]]], widget: Wi
     return {y for regions in asked for region in regions for y in range(region.y, region.bottom)}
 
 
+async def rows_repainted_by(
+    pilot: Pilot[object], monkeypatch: pytest.MonkeyPatch, widget: Widget, *keys: str
+) -> set[int]:
+    """The rows of the widget that the keys repainted (see rows_repainted)."""
+    spied = spy_on_repaints(monkeypatch)
+    await pilot.press(*keys)
+    await pilot.pause()
+    return rows_repainted(spied, widget)
+
+
 async def test_the_panes_draw_after_every_kind_of_edit_what_they_would_draw_afresh(
     db_path: Path,
 ) -> None:
@@ -165,10 +176,7 @@ async def test_a_move_repaints_a_few_rows_of_the_tree_not_the_pane(
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("enter", "4", "j", "j", "j", "j")  # a tactic mid-strategy
         await pilot.pause()
-        spied = spy_on_repaints(monkeypatch)
-        await pilot.press("J")
-        await pilot.pause()
-        rows = rows_repainted(spied, app.query_one(PlanTree))
+        rows = await rows_repainted_by(pilot, monkeypatch, app.query_one(PlanTree), "J")
         assert len(rows) <= 4  # the two tactics that swapped, and the cursor's old and new row
         assert_panes_true(app, "J")
 
@@ -290,11 +298,9 @@ async def test_a_cursor_move_in_a_list_repaints_the_two_rows_it_left_and_reached
         accounts = app.query_one(AccountList)
         accounts.focus()
         await pilot.pause()
-        spied = spy_on_repaints(monkeypatch)
-        await pilot.press("j")
-        await pilot.pause()
+        rows = await rows_repainted_by(pilot, monkeypatch, accounts, "j")
         assert accounts.highlighted == 1
-        assert rows_repainted(spied, accounts) == {0, 1}
+        assert rows == {0, 1}
         assert_panes_true(app, "j in the accounts")
 
 
