@@ -13,24 +13,26 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from rich.console import RenderableType
-from rich.text import Text
-from textual import events, on, work
-from textual.app import App, SystemCommand
-from textual.binding import Binding
-from textual.notifications import Notification, Notify
-from textual.screen import ModalScreen, Screen
-from textual.timer import Timer
-from textual.widget import Widget
+from tui.collector import Collector, freeze_loaded_plans, held_while_loading
 
-from plan.config import Config
-from plan.errors import KeyplanError, PlanFileError, StaleFileError, ValidationError
-from plan.model import Account, Portfolio
-from plan.workspace import Workspace
-from tui.collector import Collector, freeze_loaded_plans
-from tui.messages import PlanSaved
-from tui.screens.plan import MIN_SIZE, PlanScreen
-from tui.typeahead import TypeAhead
+with held_while_loading():  # the imports below are most of start-up's objects
+    from rich.console import RenderableType
+    from rich.text import Text
+    from textual import events, on, work
+    from textual.app import App, SystemCommand
+    from textual.binding import Binding
+    from textual.notifications import Notification, Notify
+    from textual.screen import ModalScreen, Screen
+    from textual.timer import Timer
+    from textual.widget import Widget
+
+    from plan.config import Config
+    from plan.errors import KeyplanError, PlanFileError, StaleFileError, ValidationError
+    from plan.model import Account, Portfolio
+    from plan.workspace import Workspace
+    from tui.messages import PlanSaved
+    from tui.screens.plan import MIN_SIZE, PlanScreen
+    from tui.typeahead import TypeAhead
 
 if TYPE_CHECKING:
     # The store is imported at run time by make_app only, and the screens not on the first
