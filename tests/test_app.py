@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import gc
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -10,6 +12,8 @@ from pathlib import Path
 
 import pytest
 from textual import events
+from textual.css.stylesheet import Stylesheet
+from textual.dom import DOMNode
 from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import Checkbox, Input, Select, TextArea
@@ -24,7 +28,7 @@ from plan.rules import fix_stops
 from store.repository import Repository
 from tests.helpers import break_plan, load_db, write_db
 from tui.app import KeyplanApp, make_app
-from tui.collector import Collector
+from tui.collector import Collector, held_while_loading
 from tui.screens.dialogs import Confirm
 from tui.screens.edit_form import EditForm
 from tui.screens.export import ExportDialog
@@ -508,6 +512,30 @@ async def test_the_footer_is_rebuilt_only_when_its_keys_change(demo_db: Path) ->
         await until(pilot, lambda: "a" in [key.key for key in app.screen.query(FooterKey)])
 
 
+async def test_each_footer_key_has_its_styles_worked_out_once(
+    demo_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A key made compact (FooterKey's default) and then bound to the footer's setting had its
+    # styles worked out three times as it mounted: 16 needless passes on the first screen.
+    styled: list[FooterKey] = []
+    apply = Stylesheet.apply
+
+    def spy(stylesheet: Stylesheet, node: DOMNode, *args: object, **kwargs: object) -> None:
+        if isinstance(node, FooterKey):
+            styled.append(node)
+        apply(stylesheet, node, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Stylesheet, "apply", spy)
+    app = make_app(demo_db, today=TODAY)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await until(pilot, lambda: len(app.screen.query(FooterKey)) > 0)
+        await pilot.pause()
+        keys = list(app.screen.query(FooterKey))
+        assert sorted(map(id, styled)) == sorted(map(id, keys))
+        assert not any(key.compact or key.has_class("-compact") for key in keys)
+        assert "Quit" in [key.description for key in keys]
+
+
 @pytest.mark.parametrize("size", [(40, 12), (20, 6)])
 async def test_a_tiny_window_does_not_crash(demo_db: Path, size: tuple[int, int]) -> None:
     app = make_app(demo_db, today=TODAY)
@@ -951,6 +979,37 @@ async def test_the_collector_is_off_while_the_first_screen_is_built(
         assert not gc.isenabled()  # collected by hand from now on, after frames
     assert off_while_loading == [True]
     assert gc.isenabled()  # given back as the app stops
+
+
+def test_the_collector_is_held_while_the_app_loads_and_given_back_after() -> None:
+    # In a fresh process: importing the app runs with the collector off, freezes what it made
+    # (it lives as long as the process) and leaves the collector on, as it was.
+    probe = (
+        "import gc; import tui.app; "
+        "print(gc.isenabled(), gc.get_freeze_count() > 20_000, gc.get_count()[0] < 700)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.split() == ["True", "True", "True"]
+
+
+def test_held_while_loading_restores_the_collector_as_it_found_it() -> None:
+    assert gc.isenabled()
+    frozen = gc.get_freeze_count()
+    with pytest.raises(ZeroDivisionError), held_while_loading():
+        assert not gc.isenabled()
+        kept = [[] for _ in range(100)]
+        _ = 1 / 0
+    assert gc.isenabled()
+    assert gc.get_freeze_count() >= frozen + len(kept)
+    gc.disable()
+    try:
+        with held_while_loading():
+            pass
+        assert not gc.isenabled()  # it was off before: it stays off
+    finally:
+        gc.enable()
 
 
 async def test_the_collector_is_given_back_even_when_closing_the_file_fails(
