@@ -84,8 +84,13 @@ def clean_line(text: str) -> str:
 
 def clean_text(text: str) -> str:
     """Free text (notes): control characters removed, newlines kept, trailing space trimmed."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return _CONTROL.sub("", text).strip()
+    # Each step only where it has work: nearly all notes have none (an export cleans 10,000
+    # of them at 200 accounts, and `sub` costs three times a `search` that finds nothing).
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if _CONTROL.search(text):
+        text = _CONTROL.sub("", text)
+    return text.strip()
 
 
 def parse_date(text: str) -> date | None:

@@ -8,11 +8,19 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 from plan.config import RULE_IDS, ChecklistConfig
 from plan.demo import demo_accounts
-from plan.escape import escape_inline, escape_tactic_owner, escape_tactic_title
+from plan.escape import (
+    _cleaned_and_escaped,
+    escape_inline,
+    escape_tactic_owner,
+    escape_tactic_title,
+)
+from plan.fields import clean_text
 from plan.markdown import export_markdown
 from plan.model import Account, Mission, Objective, ReviewNote, Strategy, Tactic
 
@@ -201,6 +209,21 @@ def test_checklist_can_be_left_out_or_configured() -> None:
     assert re.search(r"\*\*\d+/11\*\* rules pass", configured)
 
 
+@pytest.mark.parametrize(
+    ("typed", "kept"),
+    [
+        ("", ""),
+        ("one\n\ntwo", "one\n\ntwo"),
+        ("a\r\nb\rc", "a\nb\nc"),
+        ("  indented\n  and trailing  \n", "indented\n  and trailing"),
+        ("bell\x07 esc\x1b[31m nel\x85", "bell esc[31m nel"),
+        ("tab\tkept", "tab\tkept"),
+    ],
+)
+def test_notes_keep_their_lines_and_lose_control_characters(typed: str, kept: str) -> None:
+    assert clean_text(typed) == kept
+
+
 def test_control_characters_never_reach_the_file() -> None:
     # Every C0 and C1 control but the tab and the line breaks, which clean_line makes spaces.
     controls = "".join(chr(c) for c in [*range(0x20), *range(0x7F, 0xA0)] if chr(c) not in "\t\n\r")
@@ -248,6 +271,46 @@ def test_control_characters_never_reach_the_file() -> None:
 )
 def test_escape_inline_escapes_only_what_could_be_syntax(typed: str, written: str) -> None:
     assert escape_inline(typed) == written
+
+
+# What escaping cares about (syntax, line starts, entities, digits, spaces of all kinds,
+# control characters), mixed with plain letters.
+_ESCAPE_ALPHABET = st.sampled_from(
+    [
+        *"ab Zé中-+>=#*_`~|[]<>&;\\0123456789.)@—,\t\n\r\x00\x1b\x7f\x85",
+        *"\u00a0\u2028\u200b\u3000\ufeff",
+    ]
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_ESCAPE_ALPHABET, max_size=12).map("".join))
+def test_plain_text_is_recognised_exactly_as_the_full_escape_would_leave_it(text: str) -> None:
+    # escape_inline returns text that needs nothing at once; the full path must agree.
+    assert escape_inline(text) == _cleaned_and_escaped(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        " a",
+        "a ",
+        "\u00a0a",
+        "a\u00a0",
+        "1 a",
+        "1.",
+        "2024) x",
+        "-a",
+        "a&b",
+        "a]",
+        "é",
+        "a",
+        "",
+        " ",
+    ],
+)
+def test_text_at_the_edge_of_plain_goes_the_full_way(text: str) -> None:
+    assert escape_inline(text) == _cleaned_and_escaped(text)
 
 
 def test_tactic_title_and_owner_escape_the_tail_separators() -> None:
