@@ -83,7 +83,7 @@ def clean_line(text: str) -> str:
 
 
 def clean_text(text: str) -> str:
-    """Free text (notes): control characters removed, newlines kept, trailing space trimmed."""
+    """Free text (notes): control characters removed, newlines kept, ends trimmed."""
     # Each step only where it has work: nearly all notes have none (an export cleans 10,000
     # of them at 200 accounts, and `sub` costs three times a `search` that finds nothing).
     if "\r" in text:

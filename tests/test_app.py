@@ -534,6 +534,17 @@ async def test_each_footer_key_has_its_styles_worked_out_once(
         assert sorted(map(id, styled)) == sorted(map(id, keys))
         assert not any(key.compact or key.has_class("-compact") for key in keys)
         assert "Quit" in [key.description for key in keys]
+        # Review mode's footer shows the command palette's key, which Textual leaves compact.
+        styled.clear()
+        await pilot.press("R")
+        await until(pilot, lambda: isinstance(app.screen, ReviewScreen))
+        await until(pilot, lambda: len(app.screen.query(FooterKey)) > 0)
+        await pilot.pause()
+        keys = list(app.screen.query(FooterKey))
+        assert sorted(map(id, styled)) == sorted(map(id, keys))
+        palette = [key for key in keys if key.has_class("-command-palette")]
+        assert len(palette) == 1 and palette[0].compact and palette[0].has_class("-compact")
+        assert not any(key.compact for key in keys if key not in palette)
 
 
 @pytest.mark.parametrize("size", [(40, 12), (20, 6)])
@@ -982,16 +993,21 @@ async def test_the_collector_is_off_while_the_first_screen_is_built(
 
 
 def test_the_collector_is_held_while_the_app_loads_and_given_back_after() -> None:
-    # In a fresh process: importing the app runs with the collector off, freezes what it made
-    # (it lives as long as the process) and leaves the collector on, as it was.
+    # In a fresh process: importing the app made the collector pass ~80 times over objects that
+    # live as long as the process. Held, it passes a few times at most (before the hold begins);
+    # what the imports made is frozen, and the collector is on again after, as it was.
     probe = (
-        "import gc; import tui.app; "
-        "print(gc.isenabled(), gc.get_freeze_count() > 20_000, gc.get_count()[0] < 700)"
+        "import gc; import tui.collector; "
+        "passes = lambda: sum(stats['collections'] for stats in gc.get_stats()); "
+        "before = passes(); import tui.app; "
+        "print(passes() - before, gc.isenabled(), gc.get_freeze_count() > 20_000)"
     )
     result = subprocess.run(
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True
     )
-    assert result.stdout.split() == ["True", "True", "True"]
+    passes, enabled, frozen = result.stdout.split()
+    assert int(passes) <= 5
+    assert (enabled, frozen) == ("True", "True")
 
 
 def test_held_while_loading_restores_the_collector_as_it_found_it() -> None:

@@ -72,7 +72,7 @@ class KeyplanApp(App[int]):
         self.repository = repository
         self.config = config or Config()
         self.workspace = Workspace(repository.load(), today or date.today(), self.config.checklist)
-        gc.freeze()  # see freeze_loaded_plans; nothing was frozen before, nothing to collect
+        gc.freeze()  # see freeze_loaded_plans; the plans join the modules frozen on import
         self.editor = PlanScreen()
         self.review: ReviewSession | None = None
         self._save_timer: Timer | None = None

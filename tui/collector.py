@@ -15,7 +15,6 @@ functions below), so a full pass scans only what was made since.
 
 from __future__ import annotations
 
-import asyncio
 import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -27,13 +26,15 @@ if TYPE_CHECKING:
 
 @contextmanager
 def held_while_loading() -> Iterator[None]:
-    """No automatic collection while the app's modules load, and what they made frozen after.
+    """No automatic collection while the app's modules load, and everything alive frozen after.
 
     Importing Textual, Rich and keyplan makes some 50,000 objects the collector tracks
     (classes, functions, Rich's and Textual's tables), all living as long as the process; the
-    collector passed over them about 90 times as they were made, and the passes it owed when
-    it came back on ran as the app started: 8-10 ms of the first screen, for nothing freed. The collector is as it was
-    afterwards, so a process that imports the app without running it (a test) keeps its own.
+    collector passed over them about 80 times as they were made, and the passes it owed when
+    it came back on ran as the app started: 8-10 ms of the first screen, for nothing freed.
+    (store/repository.py's `_collector_paused` does the same for parsing, without the freeze.)
+    The collector is on or off afterwards as it was before, so a process that imports the app
+    without running it (a test) keeps its own.
     """
     was_enabled = gc.isenabled()
     gc.disable()
@@ -86,6 +87,10 @@ class Collector:
         Not at once: the frame is written by another thread, which would wait for the pass."""
         if self.running and not self._due and gc.get_count()[0] > gc.get_threshold()[0]:
             self._due = True
+            # Imported here: this module is imported before the collector is held (see
+            # held_while_loading), and importing asyncio alone made it pass 22 times.
+            import asyncio
+
             asyncio.get_running_loop().call_later(self.AFTER_FRAME, self.collect)
 
     def collect(self) -> None:

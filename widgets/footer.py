@@ -32,8 +32,11 @@ class KeyFooter(Footer):
                 # Made compact as FooterKey's default says, then bound to the footer's (not
                 # compact), each key had its styles worked out three times as it was mounted:
                 # 16 needless passes, 5 ms of the first screen. It starts as it will stay.
-                widget.set_reactive(FooterKey.compact, self.compact)
-                widget.set_class(self.compact, "-compact", update=False)
+                # The command palette's key is not bound: Textual leaves it compact. (Not read
+                # off the key: reading a reactive before mounting runs its watcher.)
+                compact = True if widget.has_class("-command-palette") else self.compact
+                widget.set_reactive(FooterKey.compact, compact)
+                widget.set_class(compact, "-compact", update=False)
             yield widget
 
     def bindings_changed(self, screen: Screen[object]) -> None:
