@@ -34,13 +34,14 @@ from typing import Literal, TypeAlias
 from plan.errors import MarkdownError, ValidationError
 from plan.markdown_export import export_markdown
 from plan.markdown_import import MAX_PROBLEMS, parse_markdown
-from plan.model import Account
+from plan.model import Account, Node
 
 __all__ = [
     "MAX_PROBLEMS",
     "ImportMode",
     "decode_plan",
     "export_markdown",
+    "keep_history",
     "merge_import",
     "parse_markdown",
 ]
@@ -78,7 +79,7 @@ def merge_import(
             clashes.append(account.name)
             continue
         if index is not None and mode == "replace":
-            accounts[index] = account
+            accounts[index] = keep_history(accounts[index], account)
             continue
         if index is not None:
             account = dataclasses.replace(account, name=_free_name(account.name, where))
@@ -103,3 +104,61 @@ def _free_name(name: str, taken: dict[str, int]) -> str:
     while f"{name} ({number})".casefold() in taken:
         number += 1
     return f"{name} ({number})"
+
+
+def keep_history(old: Account, new: Account) -> Account:
+    """`new`, read from a plan file to replace `old`, made the next state of `old`.
+
+    A plan file holds no ids or times, so without this a round trip through Markdown made every
+    node of the account new, and review mode and the agenda listed the whole plan as changed
+    since the last review. The account and each node of `new` that is one of `old` (see
+    `_same_nodes`) keep their id and their time of creation, and their time of last change
+    unless their own fields differ; the account's changes with any change in its plan.
+    """
+    _keep(old, new, unchanged=old == new)
+    _keep_nodes(old.mission, new.mission)
+    return new
+
+
+def _keep_nodes(old: Node, new: Node) -> None:
+    _keep(old, new, unchanged=_own_fields(old) == _own_fields(new))
+    for old_child, new_child in _same_nodes(old.children, new.children):
+        _keep_nodes(old_child, new_child)
+
+
+def _keep(old: Account | Node, new: Account | Node, *, unchanged: bool) -> None:
+    new.id, new.created = old.id, old.created
+    if unchanged:
+        new.updated = old.updated
+
+
+_CHILDREN = frozenset({"mission", "objectives", "strategies", "tactics"})
+
+
+def _own_fields(node: Node) -> tuple[object, ...]:
+    """What a node says itself, without its children (and its id and times, which do not
+    compare)."""
+    return tuple(
+        getattr(node, spec.name)
+        for spec in dataclasses.fields(node)
+        if spec.compare and spec.name not in _CHILDREN
+    )
+
+
+def _same_nodes(old: Sequence[Node], new: Sequence[Node]) -> list[tuple[Node, Node]]:
+    """The children of one node, before and after, paired where they are the same node: by
+    title first, then, when as many of each are left, the rest in order (titles edited in the
+    file). Any other child of `new` is a new node."""
+    left = list(old)
+    pairs: list[tuple[Node, Node]] = []
+    unpaired: list[Node] = []
+    for node in new:
+        same = next((candidate for candidate in left if candidate.title == node.title), None)
+        if same is None:
+            unpaired.append(node)
+        else:
+            left.remove(same)
+            pairs.append((same, node))
+    if len(left) == len(unpaired):
+        pairs.extend(zip(left, unpaired, strict=True))
+    return pairs

@@ -141,6 +141,30 @@ def test_import_of_an_existing_name_needs_replace_or_rename(
     assert [a.name for a in load_db(demo_db).accounts].index("Kestrel Freight & Logistics") == 1
 
 
+def test_a_round_trip_with_replace_changes_no_node(
+    demo_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The review meeting's loop: export, edit by hand, import back. With nothing edited,
+    # nothing may count as changed since the last review.
+    def history() -> list[tuple[str, str, str]]:
+        return [
+            (item.id, item.created, item.updated)
+            for account in load_db(demo_db).accounts
+            for item in [account, *(node for node, _ in account.walk())]
+        ]
+
+    before = history()
+    plan = tmp_path / "all.md"
+    assert run(capsys, "export", "--db", str(demo_db), "-o", str(plan))[0] == 0
+    assert run(capsys, "import", "--db", str(demo_db), str(plan), "--replace")[0] == 0
+    assert history() == before
+    plan.write_text(plan.read_text().replace("Map who signs", "Map who really signs"))
+    assert run(capsys, "import", "--db", str(demo_db), str(plan), "--replace")[0] == 0
+    changed = [old for old, new in zip(before, history(), strict=True) if old != new]
+    assert len(changed) == 2  # the tactic, and its account
+    assert [new[0] for new in history()] == [old[0] for old in before]  # every id kept
+
+
 def test_import_into_a_database_open_in_the_app_is_refused(
     demo_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

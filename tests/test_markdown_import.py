@@ -8,9 +8,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from plan.demo import demo_accounts
 from plan.errors import MarkdownError, ValidationError
 from plan.escape import _NEEDS_INLINE_PARSER
-from plan.markdown import MAX_PROBLEMS, decode_plan, merge_import, parse_markdown
+from plan.markdown import MAX_PROBLEMS, decode_plan, export_markdown, merge_import, parse_markdown
 from plan.markdown_import import plan_parser
 from plan.model import Account, Mission, Objective, ReviewNote, Strategy, Tactic
 from tests.test_markdown_export import FORMAT_EXAMPLE, acme
@@ -354,6 +355,79 @@ def test_merge_replace_puts_the_import_where_the_old_account_stood() -> None:
         ("C", ""),
         ("D", ""),
     ]
+
+
+def _history(account: Account) -> list[tuple[str, str, str, str]]:
+    """Each node's title, id and times, in plan order."""
+    return [(node.title, node.id, node.created, node.updated) for node, _ in account.walk()]
+
+
+def test_replacing_with_the_same_plan_keeps_every_id_and_time() -> None:
+    # A plan file has no ids or times: a round trip through Markdown made the whole plan new,
+    # so review mode and the agenda showed every node as changed since the last review.
+    old = demo_accounts(date(2026, 11, 1))[0]
+    imported = parse_markdown(export_markdown([old], date(2026, 11, 1)), "plan.md")
+    merged = merge_import([old], imported, "replace")
+    assert _history(merged[0]) == _history(old)
+    assert (merged[0].id, merged[0].created, merged[0].updated) == (
+        old.id,
+        old.created,
+        old.updated,
+    )
+
+
+def test_a_replaced_plan_keeps_the_history_of_the_nodes_it_still_has() -> None:
+    old = Account(
+        "ACME",
+        mission=Mission(
+            "Be first",
+            objectives=[
+                Objective(
+                    "Win",
+                    strategies=[
+                        Strategy("Prove", tactics=[Tactic("Call"), Tactic("Visit")]),
+                        Strategy("Segment"),
+                    ],
+                )
+            ],
+        ),
+    )
+    for node, _ in old.walk():
+        node.created = node.updated = "2026-01-01T00:00:00+00:00"
+    old.created = old.updated = "2026-01-01T00:00:00+00:00"
+    before = {node.title: node.id for node, _ in old.walk()}
+    new = Account(
+        "ACME",
+        mission=Mission(
+            "Be first",
+            objectives=[
+                Objective(
+                    "Win",
+                    strategies=[
+                        Strategy("Segment"),  # moved up: found by its title
+                        Strategy(
+                            "Prove it",  # its title edited: the only one left, in place
+                            tactics=[Tactic("Visit", owner="Dana"), Tactic("Email"), Tactic("Fax")],
+                        ),
+                    ],
+                )
+            ],
+        ),
+    )
+    merged = merge_import([old], [new], "replace")[0]
+    after = {node.title: node for node, _ in merged.walk()}
+    assert after["Segment"].id == before["Segment"]
+    assert after["Prove it"].id == before["Prove"]
+    assert after["Visit"].id == before["Visit"]
+    # "Call" is gone and two came: not one edited in place, so both are new.
+    assert after["Email"].id not in before.values() and after["Fax"].id not in before.values()
+    unchanged = ("Be first", "Win", "Segment")
+    assert all(after[t].updated == "2026-01-01T00:00:00+00:00" for t in unchanged)
+    changed = ("Prove it", "Visit", "Email")
+    assert all(after[t].updated > "2026-01-01T00:00:00+00:00" for t in changed)
+    assert after["Visit"].created == "2026-01-01T00:00:00+00:00"
+    assert after["Email"].created > "2026-01-01T00:00:00+00:00"
+    assert merged.id == old.id and merged.updated > "2026-01-01T00:00:00+00:00"
 
 
 def test_merge_rename_numbers_the_copies() -> None:
