@@ -512,6 +512,30 @@ async def test_the_footer_is_rebuilt_only_when_its_keys_change(demo_db: Path) ->
         await until(pilot, lambda: "a" in [key.key for key in app.screen.query(FooterKey)])
 
 
+async def test_another_accounts_checklist_starts_at_its_score(demo_db: Path) -> None:
+    # Moving through the accounts, a plan that passes every rule opened with its checklist
+    # scrolled where the last account's was: the score line out of sight.
+    app = make_app(demo_db, today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        checklist = app.screen.query_one(ChecklistPane)
+        await pilot.press("j")  # Kestrel: a rule to fix
+        await pilot.pause()
+        checklist.scroll_end(animate=False, immediate=True)
+        await pilot.pause()
+        assert checklist.scroll_offset.y > 0
+        await pilot.press("k")  # Nordhavn: every rule passes
+        await pilot.pause()
+        assert app.editor.account is not None
+        assert app.workspace.checklist(app.editor.account).next_fix is None
+        assert checklist.scroll_offset.y == 0 and checklist.highlighted is None
+        await pilot.press("j")  # and back: the cursor on the next fix, in sight
+        await pilot.pause()
+        assert checklist.highlighted_option is not None
+        top = checklist.scroll_offset.y
+        line = checklist._lines.index((checklist.highlighted, 0))
+        assert top <= line < top + checklist.scrollable_content_region.height
+
+
 async def test_each_footer_key_has_its_styles_worked_out_once(
     demo_db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -92,6 +92,12 @@ class ChecklistPane(LineList):
         keep = highlighted if highlighted in self._results else None
         if checklist is not None and checklist.next_fix is not None and keep is None:
             keep = checklist.next_fix.rule
+        if not same_account:
+            # Another account's checklist starts at its score, not where the last one was
+            # scrolled to, and with no cursor unless it has a fix to make.
+            self.scroll_home(animate=False, immediate=True)
+            if keep is None:
+                self.highlighted = None
         if keep is not None:
             self.highlighted = self.get_option_index(keep)
 
