@@ -536,6 +536,18 @@ async def test_another_accounts_checklist_starts_at_its_score(demo_db: Path) -> 
         assert top <= line < top + checklist.scrollable_content_region.height
 
 
+async def test_a_filter_that_matches_nothing_says_so(demo_db: Path) -> None:
+    app = make_app(demo_db, today=TODAY)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("slash", *"zzzz")
+        await pilot.pause()
+        assert str(app.editor.tree.root.label) == "no account matches the filter: Esc clears it"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert tree_titles(app)  # the plan is back
+        assert "matches" not in str(app.editor.tree.root.label)
+
+
 async def test_each_footer_key_has_its_styles_worked_out_once(
     demo_db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -37,6 +37,8 @@ if TYPE_CHECKING:
 MIN_SIZE = (60, 16)
 # Accounts scored between two frames after the first screen: decoding and scoring one takes
 # 0.1-0.2 ms, so at 1000 accounts keys are still answered within a frame while it goes on.
+NO_ACCOUNT = "no account: press n to add one"
+NO_MATCH = "no account matches the filter: Esc clears it"
 SCORE_BATCH = 64
 TOO_SMALL = Text(
     f"Make the window larger: keyplan needs {MIN_SIZE[0]}×{MIN_SIZE[1]}. q quits.",
@@ -255,6 +257,7 @@ class PlanScreen(HandsOnCallbacks, Screen[None]):
             # node added under a filter would vanish as it was made.
             self._shown_anyway.add(select)
         visible = self.visible_nodes(account) if account else None
+        self.tree.empty = NO_MATCH if self.filter_text and not accounts else NO_ACCOUNT
         self._showing_tree = True  # the details are shown below, once
         try:
             self.tree.show(account, verdicts, visible=visible, cursor=select)
