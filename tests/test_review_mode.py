@@ -6,6 +6,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from textual.widgets import Static
 
 from plan.demo import demo_accounts
 from store.repository import Repository
@@ -116,3 +117,21 @@ async def test_escape_clears_the_queue_filter_before_it_leaves_the_review(demo_d
         assert not isinstance(app.screen, ReviewScreen)
         await pilot.press("R", "slash", *"zzz", "enter", "R")  # R leaves, filter or not
         assert not isinstance(app.screen, ReviewScreen)
+
+
+async def test_review_mode_asks_for_a_larger_window_as_the_editor_does(demo_db: Path) -> None:
+    app = make_app(demo_db, today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("R")
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen)
+        notice = screen.query_one("#too-small", Static)
+        assert not notice.display
+        await pilot.resize_terminal(40, 12)
+        await pilot.pause()
+        assert notice.display and "Make the window larger" in str(notice.render())
+        hidden = ("#review-panes", "#review-header", "#review-progress", "#review-filter")
+        assert not any(screen.query_one(name).display for name in hidden)
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        assert not notice.display and screen.query_one("#review-panes").display

@@ -17,6 +17,7 @@ from plan.model import Account
 from plan.review import changed_since, queue_matches, review_queue
 from plan.rules import node_verdicts
 from tui.screens.base import HandsOnCallbacks
+from tui.screens.plan import TOO_SMALL
 from widgets.checklist import ChecklistPane
 from widgets.compositor import use_banded_compositor
 from widgets.footer import KeyFooter
@@ -72,6 +73,7 @@ class ReviewScreen(HandsOnCallbacks, Screen[None]):
             yield PlanTree("no plan to review here", id="review-tree")
             yield ChecklistPane(id="review-checklist")
         yield Static(id="review-progress")
+        yield Static(TOO_SMALL, id="too-small")  # shown below MIN_SIZE (see app.tcss)
         yield KeyFooter()
 
     def on_mount(self) -> None:
