@@ -16,7 +16,7 @@ from textual.css.stylesheet import Stylesheet
 from textual.dom import DOMNode
 from textual.pilot import Pilot
 from textual.screen import Screen
-from textual.widgets import Checkbox, Input, Select, TextArea
+from textual.widgets import Checkbox, Input, Label, Select, TextArea
 from textual.widgets._footer import FooterKey
 
 from plan.config import Config
@@ -610,6 +610,32 @@ async def test_export_writes_the_current_account_or_all(demo_db: Path, tmp_path:
     one = (tmp_path / "nordhavn.md").read_text()
     assert one.startswith("# Nordhavn Industrial Group\n") and "# Kestrel" not in one
     assert (tmp_path / "all.md").read_text().count("\n# ") == 5
+
+
+async def test_enter_on_the_export_checkbox_exports_and_the_file_name_follows_it(
+    demo_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Enter on the checkbox toggled it back instead of exporting, and checked, the dialog kept
+    # offering a file named after the one account for the whole portfolio.
+    monkeypatch.chdir(tmp_path)
+    app = make_app(demo_db, today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("X")
+        dialog = app.screen
+        assert isinstance(dialog, ExportDialog)
+        path, box = dialog.query_one("#export-path", Input), dialog.query_one(Checkbox)
+        assert path.value == str(tmp_path / "nordhavn-industrial-group.md")
+        assert "▐ ▌" in str(box.render())  # unchecked shows no X (NO_COLOR cannot tell otherwise)
+        await pilot.press("tab", "space")
+        assert box.value and "▐X▌" in str(box.render())
+        assert path.value == str(tmp_path / "keyplan-export.md")
+        assert "every active plan" in str(dialog.query_one("#export-question", Label).render())
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert not isinstance(app.screen, ExportDialog)
+    assert (tmp_path / "keyplan-export.md").read_text().count("\n# ") == 5
+    assert not (tmp_path / "nordhavn-industrial-group.md").exists()
 
 
 async def test_keys_from_the_config_remap_bindings(db_path: Path) -> None:
