@@ -104,6 +104,8 @@ def test_accounts_lists_scores_and_hides_archived(
     _, out, _ = run(capsys, "accounts", "--db", str(db_path), "--all", "--json")
     names = [a["name"] for a in json.loads(out)["accounts"]]
     assert names == ["Clean", "Old Corp"]
+    _, out, _ = run(capsys, "accounts", "--db", str(db_path), "--owner", "nobody")
+    assert out == "no accounts (archived ones are hidden: --all shows them)\n"
 
 
 def test_accounts_sort_and_filter(demo_db: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -112,6 +114,14 @@ def test_accounts_sort_and_filter(demo_db: Path, capsys: pytest.CaptureFixture[s
     assert scores == sorted(scores)
     _, out, _ = run(capsys, "accounts", "--db", str(demo_db), "--owner", "dana lee", "--json")
     assert [a["owner"] for a in json.loads(out)["accounts"]] == ["Dana Lee"]
+    # Part of a name, in any case, as review mode's owner: and segment: filters take it.
+    _, out, _ = run(capsys, "accounts", "--db", str(demo_db), "--owner", "DANA", "--json")
+    assert [a["owner"] for a in json.loads(out)["accounts"]] == ["Dana Lee"]
+    _, out, _ = run(capsys, "accounts", "--db", str(demo_db), "--segment", "food", "--json")
+    assert [a["segment"] for a in json.loads(out)["accounts"]] == ["Food & beverage"]
+    # Nothing archived: no hint that archived accounts are hidden.
+    _, out, _ = run(capsys, "accounts", "--db", str(demo_db), "--owner", "nobody")
+    assert out == "no accounts\n"
     _, out, _ = run(capsys, "accounts", "--db", str(demo_db), "--json")
     stored = [account.name for account in load_db(demo_db).accounts]
     assert [a["name"] for a in json.loads(out)["accounts"]] == stored, "as the --help says"

@@ -59,8 +59,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="order of the list: worst score first, least recently reviewed first, or by name "
         "(default: as stored, the app's order)",
     )
-    accounts.add_argument("--owner", help="only accounts with this owner")
-    accounts.add_argument("--segment", help="only accounts in this segment")
+    accounts.add_argument("--owner", help="only accounts whose owner contains this (any case)")
+    accounts.add_argument("--segment", help="only accounts whose segment contains this (any case)")
     accounts.set_defaults(run=cmd_accounts)
 
     check = sub.add_parser(

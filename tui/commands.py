@@ -216,11 +216,13 @@ def account_summary(ctx: Context, account: Account) -> dict[str, Any]:
 
 def cmd_accounts(ctx: Context) -> int:
     args = ctx.args
-    accounts = select_accounts(ctx.load(), [], all_=args.all)
+    portfolio = ctx.load()
+    accounts = select_accounts(portfolio, [], all_=args.all)
+    # Part of the name, in any case, as review mode's owner: and segment: filters take it.
     if args.owner:
-        accounts = [a for a in accounts if a.owner.casefold() == args.owner.casefold()]
+        accounts = [a for a in accounts if args.owner.casefold() in a.owner.casefold()]
     if args.segment:
-        accounts = [a for a in accounts if a.segment.casefold() == args.segment.casefold()]
+        accounts = [a for a in accounts if args.segment.casefold() in a.segment.casefold()]
     summaries = [account_summary(ctx, a) for a in accounts]
     if args.sort == "score":
         summaries.sort(
@@ -234,9 +236,9 @@ def cmd_accounts(ctx: Context) -> int:
         ctx.print(json.dumps({"accounts": summaries}, ensure_ascii=False, indent=2))
         return EXIT_OK
     if not summaries:
-        ctx.print(
-            "no accounts" + ("" if args.all else " (archived ones are hidden: --all shows them)")
-        )
+        hidden = not args.all and any(account.archived for account in portfolio.accounts)
+        note = " (archived ones are hidden: --all shows them)" if hidden else ""
+        ctx.print(f"no accounts{note}")
         return EXIT_OK
     rows = [["ACCOUNT", "OWNER", "SCORE", "REVIEWED", "NEXT FIX"]]
     for s in summaries:
