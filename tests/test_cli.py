@@ -193,6 +193,22 @@ def test_a_bad_config_is_one_line_and_exit_2(demo_db: Path, private_home: Path, 
     assert "review_interval_days" in err and err.count("\n") == 1
 
 
+def test_a_key_binding_id_that_does_not_exist_is_named_before_the_app_opens(
+    demo_db: Path, private_home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A typo in [keys] left the key as it was, with no word why.
+    config = private_home / "config" / "keyplan" / "config.toml"
+    config.parent.mkdir(parents=True)
+    config.write_text('[keys]\n"edit.undo" = "z"\n"edit.nope" = "x"\n')
+    code, _, err = run(capsys, "--db", str(demo_db))
+    assert code == 2 and err.count("\n") == 1
+    assert err.startswith(f'keyplan: {config}: [keys] "edit.nope" is not a key binding of keyplan')
+    assert "edit.undo" in err and "review.next" not in err  # the ids of its group
+    config.write_text('[keys]\n"undo" = "z"\n')
+    code, _, err = run(capsys, "--db", str(demo_db))
+    assert code == 2 and "app.…" in err and "edit.…" in err  # no such group: the groups
+
+
 def test_config_disables_rules_and_sets_the_review_interval(
     db_path: Path, private_home: Path, capsys
 ) -> None:

@@ -27,7 +27,13 @@ with held_while_loading():  # the imports below are most of start-up's objects
     from textual.widget import Widget
 
     from plan.config import Config
-    from plan.errors import KeyplanError, PlanFileError, StaleFileError, ValidationError
+    from plan.errors import (
+        ConfigError,
+        KeyplanError,
+        PlanFileError,
+        StaleFileError,
+        ValidationError,
+    )
     from plan.model import Account, Portfolio
     from plan.workspace import Workspace
     from tui.messages import PlanSaved
@@ -463,6 +469,45 @@ class KeyplanApp(App[int]):
                 f"{binding.tooltip or binding.description} ({binding.key})",
                 lambda action=binding.action, target=target: target.run_action(action),  # type: ignore[misc]
             )
+
+
+def check_keys(config: Config, source: str) -> None:
+    """ConfigError if the config's [keys] names a binding keyplan does not have: a typo there
+    would otherwise leave the key as it was, with no word why."""
+    if not config.keys:
+        return
+    known = binding_ids()
+    unknown = sorted(set(config.keys) - known)
+    if not unknown:
+        return
+    name = unknown[0]
+    group = name.partition(".")[0]
+    alike = sorted(id_ for id_ in known if id_.partition(".")[0] == group)
+    listed = alike or sorted({id_.partition(".")[0] + ".…" for id_ in known})
+    raise ConfigError(
+        f'{source}: [keys] "{name}" is not a key binding of keyplan (known: {", ".join(listed)})'
+    )
+
+
+def binding_ids() -> set[str]:
+    """The id of every binding a [keys] entry may remap: those of the app's screens, dialogs
+    and widgets (the dialogs are imported for it, which start-up otherwise does not do)."""
+    from textual.dom import DOMNode
+
+    from tui.screens import dialogs, edit_form, export, help, review  # noqa: F401
+
+    ids: set[str] = set()
+    classes: list[type[DOMNode]] = [DOMNode]
+    while classes:
+        cls = classes.pop()
+        classes.extend(cls.__subclasses__())
+        if cls.__module__.startswith(("tui.", "widgets.")):
+            ids.update(
+                binding.id
+                for binding in cls.__dict__.get("BINDINGS", ())
+                if isinstance(binding, Binding) and binding.id
+            )
+    return ids
 
 
 def make_app(

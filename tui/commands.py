@@ -161,8 +161,9 @@ def require_terminal() -> None:
 
 
 def cmd_app(ctx: Context) -> int:
-    from tui.app import make_app, run_app
+    from tui.app import check_keys, make_app, run_app
 
+    check_keys(ctx.config, str(config_path()))
     # Open the database first: a bad file is the problem to report, terminal or not.
     app = make_app(ctx.db_path, config=ctx.config)
     try:
