@@ -9,6 +9,7 @@ import pytest
 from textual.widgets import Static
 
 from plan.demo import demo_accounts
+from plan.model import Account
 from store.repository import Repository
 from tests.helpers import write_db
 from tui.app import make_app
@@ -135,3 +136,18 @@ async def test_review_mode_asks_for_a_larger_window_as_the_editor_does(demo_db: 
         await pilot.resize_terminal(80, 24)
         await pilot.pause()
         assert not notice.display and screen.query_one("#review-panes").display
+
+
+async def test_the_review_note_question_wraps_at_80_by_24(db_path: Path) -> None:
+    # The question was cut at the dialog's edge: 'Mark "St. Brigid …" reviewed today. A note (opt'
+    name = "St. Brigid Hospital Group of the Northern Counties"
+    app = make_app(write_db(db_path, [Account(name)]), today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("R", "m")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, Prompt)
+        question = dialog.query_one(".question")
+        assert question.size.height >= 2  # wrapped within the dialog
+        lines = question.render_lines(question.region.reset_offset)
+        assert "A note (optional):" in " ".join("".join(line.text for line in lines).split())

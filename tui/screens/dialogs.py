@@ -55,7 +55,7 @@ class Prompt(HandsOnCallbacks, ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(Text(self.question))
+            yield Label(Text(self.question), classes="question")
             yield Input(self.value, placeholder=self.placeholder)
             yield Label(Text("Enter to confirm, Escape to cancel", style="dim"))
 

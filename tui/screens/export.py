@@ -53,7 +53,7 @@ class ExportDialog(HandsOnCallbacks, ModalScreen[ExportRequest | None]):
     def compose(self) -> ComposeResult:
         everything = self.account_name is None
         with Vertical(classes="dialog"):
-            yield Label(self._question(everything), id="export-question")
+            yield Label(self._question(everything), id="export-question", classes="question")
             yield Input(self.everything_path if everything else self.default_path, id="export-path")
             yield MarkedCheckbox("every active account instead", value=everything, id="everything")
             hint = "Enter to export, Tab to the checkbox, Space to check it, Escape to cancel"
