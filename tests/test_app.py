@@ -548,6 +548,31 @@ async def test_a_filter_that_matches_nothing_says_so(demo_db: Path) -> None:
         assert "matches" not in str(app.editor.tree.root.label)
 
 
+async def test_a_filter_unfolds_to_its_matches_and_puts_the_cursor_on_the_first(
+    demo_db: Path,
+) -> None:
+    # Folded branches kept a filter's matches out of sight, the cursor on the mission.
+    app = make_app(demo_db, today=TODAY)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("tab", "1")  # the tree, folded to the mission
+        await pilot.pause()
+        account, tree = app.editor.account, app.editor.tree
+        assert account is not None
+
+        def in_sight() -> list[str]:  # the titles of the tree's lines, folded ones left out
+            return [account.node(line.node.data).title for line in tree._tree_lines]
+
+        tactic = account.mission.objectives[0].strategies[0].tactics[1]
+        assert tactic.title not in in_sight()
+        await pilot.press("slash", *tactic.title[:12])
+        await pilot.pause()
+        assert tactic.title in in_sight()
+        assert tree.current == tactic.id
+        await pilot.press("escape")  # the filter cleared: the fold the user chose stays open
+        await pilot.pause()
+        assert tactic.title in in_sight()
+
+
 async def test_each_footer_key_has_its_styles_worked_out_once(
     demo_db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

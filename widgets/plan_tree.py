@@ -134,8 +134,10 @@ class PlanTree(LeanTree):
         visible: Collection[str] | None = None,
         changed: Collection[str] = (),
         cursor: str | None = None,
+        unfold: Collection[str] = (),
     ) -> None:
-        """Show the account; `visible` limits the nodes (a filter), `cursor` moves the cursor."""
+        """Show the account; `visible` limits the nodes (a filter), `cursor` moves the cursor,
+        and the nodes in `unfold` are brought into sight (a filter's matches)."""
         if account is None:
             self.account_id = None
             self._children = {}
@@ -156,6 +158,9 @@ class PlanTree(LeanTree):
                 self._patch(nodes, label)
             else:
                 self._rebuild(account.id, nodes, label)
+            for node_id in unfold:
+                if node_id in self._by_plan_id:
+                    self._unfold_above(self._by_plan_id[node_id])
             self.select(keep or account.mission.id)
 
     def _rebuild(
@@ -262,15 +267,19 @@ class PlanTree(LeanTree):
     def select(self, node_id: str) -> None:
         """Put the cursor on a node, unfolding its ancestors so it can be seen."""
         tree_node = self._by_plan_id.get(node_id) or self.root
+        self._unfold_above(tree_node)
+        # Reading last_line builds the tree's lines, so the node's line number is known.
+        if self.last_line >= 0:
+            self.move_cursor(tree_node)
+
+    def _unfold_above(self, tree_node: TreeNode[str]) -> None:
+        """Unfold a node's ancestors, so that it can be seen."""
         parent = tree_node.parent
         while parent is not None:
             if not parent.is_expanded:
                 parent.expand()
                 self._collapsed.discard(parent.data or "")
             parent = parent.parent
-        # Reading last_line builds the tree's lines, so the node's line number is known.
-        if self.last_line >= 0:
-            self.move_cursor(tree_node)
 
     def fold_to(self, level: int) -> None:
         """Show the plan down to a level: 1 the mission only ... 4 everything."""

@@ -222,7 +222,14 @@ class PlanScreen(HandsOnCallbacks, Screen[None]):
                     node_id = parents[node_id]
         return visible
 
-    def refresh_view(self, select: str | None = None) -> None:
+    def matching_nodes(self, account: Account | None) -> list[str]:
+        """The ids of the account's nodes whose title the filter text is in, in plan order."""
+        needle = self.filter_text
+        if account is None or not needle:
+            return []
+        return [node.id for node, _ in account.walk() if matches(node.title, needle)]
+
+    def refresh_view(self, select: str | None = None, *, to_matches: bool = False) -> None:
         """Show the workspace: account scores, the current account's tree and checklist.
 
         Only the accounts the list can show at once, and the open one, are scored at once; the
@@ -258,9 +265,18 @@ class PlanScreen(HandsOnCallbacks, Screen[None]):
             self._shown_anyway.add(select)
         visible = self.visible_nodes(account) if account else None
         self.tree.empty = NO_MATCH if self.filter_text and not accounts else NO_ACCOUNT
+        # A filter just typed brings its matches into sight, folded or not, the cursor on the
+        # first of them.
+        found = self.matching_nodes(account) if to_matches and visible is not None else []
         self._showing_tree = True  # the details are shown below, once
         try:
-            self.tree.show(account, verdicts, visible=visible, cursor=select)
+            self.tree.show(
+                account,
+                verdicts,
+                visible=visible,
+                cursor=select or next(iter(found), None),
+                unfold=found,
+            )
         finally:
             self._showing_tree = False
         checklist_pane, details = self.query_one(ChecklistPane), self.query_one(NodeDetails)
@@ -587,7 +603,7 @@ class PlanScreen(HandsOnCallbacks, Screen[None]):
     def filter_changed(self, event: Input.Changed) -> None:
         self.filter_text = event.value.strip().casefold()
         self._shown_anyway.clear()
-        self.refresh_view()
+        self.refresh_view(to_matches=True)
         self.show_status()
 
     @on(Input.Submitted, "#filter")
