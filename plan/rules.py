@@ -205,12 +205,21 @@ def _open_tactics_assigned(facts: PlanFacts) -> Failure | None:
     failing = [t for t, _ in facts.tactics if t.is_open and (not t.owner.strip() or t.due is None)]
     if not failing:
         return None
-    first = failing[0]
-    if not first.owner.strip() and first.due is None:
-        missing = "owner and no due date"
-    else:
-        missing = "due date" if first.owner.strip() else "owner"
-    return _ids(failing), f"{_subject('tactic', failing)} has no {missing}"
+    lacks = [_tactic_lacks(tactic) for tactic in failing]
+    if len(set(lacks)) == 1:
+        return _ids(failing), f"{_subject('tactic', failing)} has no {lacks[0]}"
+    # Not all lack the same: say what the first lacks, and only "or" of the rest.
+    more = len(failing) - 1
+    return _ids(failing), (
+        f'tactic "{failing[0].title}" has no {lacks[0]} '
+        f"(and {more} more without an owner or a due date)"
+    )
+
+
+def _tactic_lacks(tactic: Tactic) -> str:
+    if not tactic.owner.strip() and tactic.due is None:
+        return "owner and no due date"
+    return "due date" if tactic.owner.strip() else "owner"
 
 
 def _no_overdue_tactics(facts: PlanFacts) -> Failure | None:

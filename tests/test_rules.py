@@ -219,6 +219,22 @@ def test_t2_fails_for_an_open_tactic_without_owner_or_due(fields: dict, missing:
     assert failed.message == f'tactic "Send samples" has no {missing}'
 
 
+def test_t2_says_only_what_the_tactics_it_counts_together_all_lack() -> None:
+    alike = [tactic("Call", owner=""), tactic("Visit", owner="")]
+    plan = account(objective(strategies=[strategy(tactics=alike)]))
+    assert result(plan, "T2").message == 'tactic "Call" (and 1 more) has no owner'
+    # One lacks both, the others one or the other: "(and 2 more)" must not claim both of them.
+    mixed = [
+        tactic("Send", owner="", due=None),
+        tactic("Quote", owner=""),
+        tactic("Ring", due=None),
+    ]
+    plan = account(objective(strategies=[strategy(tactics=mixed)]))
+    assert result(plan, "T2").message == (
+        'tactic "Send" has no owner and no due date (and 2 more without an owner or a due date)'
+    )
+
+
 @pytest.mark.parametrize("status", ["done", "dropped"])
 def test_t2_ignores_closed_tactics(status: str) -> None:
     closed = tactic(owner="", due=None, status=status)
