@@ -89,6 +89,9 @@ def read_inline(inline: Token, parser: MarkdownIt) -> tuple[str, str]:
 
     Literal characters are written as themselves, so they can be syntax (the " — " before a
     tactic's owner); the others came from an escape, an entity or a code span and are content.
+    Markdown a person typed by hand (emphasis, code, a link or an image) comes back as it was
+    written, marks and address included: the plan's fields are plain text, and reading
+    `[the deck](https://…)` as "the deck" lost the address without a word.
     The inline content is parsed here, on first use, with `parser`.
     """
     content = inline.content
@@ -98,18 +101,46 @@ def read_inline(inline: Token, parser: MarkdownIt) -> tuple[str, str]:
         inline.children = parser.inline.parse(content, parser, {}, [])
     text: list[str] = []
     mask: list[str] = []
+
+    def put(part: str, kind: str) -> None:
+        text.append(part)
+        mask.append(kind * len(part))
+
+    links: list[Token] = []  # the links open at this point, innermost last
     for child in inline.children:
         kind = child.type
         if kind == "text":
-            text.append(child.content)
-            mask.append("L" * len(child.content))
+            put(child.content, "L")
         elif kind in ("softbreak", "hardbreak"):
-            text.append("\n")
-            mask.append("L")
-        elif kind in ("text_special", "code_inline", "image"):
-            text.append(child.content)
-            mask.append("x" * len(child.content))
+            put("\n", "L")
+        elif kind == "text_special":
+            put(child.content, "x")
+        elif kind in ("em_open", "em_close", "strong_open", "strong_close"):
+            put(child.markup, "L")
+        elif kind == "code_inline":
+            put(child.markup, "L")
+            put(child.content, "x")
+            put(child.markup, "L")
+        elif kind == "link_open":
+            links.append(child)
+            put("<" if child.markup == "autolink" else "[", "L")
+        elif kind == "link_close" and links:
+            put(_link_end(links.pop()), "L")
+        elif kind == "image":
+            put("![", "L")
+            put(child.content, "x")
+            put(_link_end(child), "L")
     return "".join(text), "".join(mask)
+
+
+def _link_end(link: Token) -> str:
+    """What closes a link or image as written: `>` for an autolink, else `](address "title")`
+    (the address as the parser normalised it)."""
+    if link.markup == "autolink":
+        return ">"
+    address = link.attrs.get("href") or link.attrs.get("src") or ""
+    title = link.attrs.get("title")
+    return f']({address} "{title}")' if title else f"]({address})"
 
 
 def find_literal(text: str, mask: str, needle: str, start: int = 0) -> int:

@@ -117,9 +117,29 @@ def test_a_tactic_tail_is_read_by_its_parts() -> None:
     tactic = only_tactic(
         "- [ ] Call `a — b` &mdash; x — due 2027-02-15 , @Lee\\, Dana — ops, doing\n"
     )
+    # The code span's " — " is content, not the tail's start; the span itself is kept as typed.
     assert tactic == Tactic(
-        "Call a — b — x", owner="Lee, Dana — ops", due=date(2027, 2, 15), status="doing"
+        "Call `a — b` — x", owner="Lee, Dana — ops", due=date(2027, 2, 15), status="doing"
     )
+
+
+def test_markdown_typed_by_hand_in_a_field_comes_back_as_it_was_written() -> None:
+    # Emphasis, code, links and images were read as their bare text: a link's address was lost.
+    typed = (
+        "*because* `code` [the deck](https://x.example/deck) and <https://y.example/a?b=1> "
+        'and ![pic](http://p.example/i.png) and **bold** [t](http://t.example "Title")'
+    )
+    markdown = (
+        "# ACME\n## Mission (5 years)\nBe first.\n## Objective: Win *big*\n"
+        f"### Strategy: Prove it\nWhy: {typed}\n"
+    )
+    account = parse_markdown(markdown, "plan.md")[0]
+    objective = account.mission.objectives[0]
+    assert objective.title == "Win *big*"
+    assert objective.strategies[0].why == typed
+    # and it survives the next round trip, escaped this time
+    again = parse_markdown(export_markdown([account], date(2026, 11, 29)), "again.md")[0]
+    assert again == account
 
 
 def test_a_tactic_keeps_the_notes_indented_under_it() -> None:
