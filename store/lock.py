@@ -17,7 +17,9 @@ from plan.errors import LockedError
 
 def locked_error(db_path: Path) -> LockedError:
     """The error for a write to a database another keyplan holds."""
-    return LockedError(f"{db_path} is open in another keyplan (read-only)")
+    return LockedError(
+        f"{db_path} is open in another keyplan, the only one that may write it: quit that one first"
+    )
 
 
 class WriteLock:

@@ -229,9 +229,7 @@ class Repository:
         """Write TinyDB's tables to the file, unless another writer changed it meanwhile."""
         try:
             if file.changed_on_disk():
-                raise StaleFileError(
-                    f"{self.path} changed on disk since it was read; reload or save elsewhere"
-                )
+                raise StaleFileError(f"{self.path} changed on disk since it was read")
             db.storage.flush()
         except OSError as error:
             raise SaveError(f"{self.path}: cannot save: {error.strerror or error}") from None

@@ -146,7 +146,7 @@ def test_a_write_to_a_database_open_elsewhere_is_refused(
     with Repository(demo_db):
         code, _, err = run(capsys, "review", "--db", str(demo_db), "Brightline Software")
     assert code == 2
-    assert "open in another keyplan (read-only)" in err
+    assert "open in another keyplan, the only one that may write it: quit that one first" in err
     assert demo_db.read_bytes() == before
 
 

@@ -328,9 +328,7 @@ def test_save_refuses_to_overwrite_a_file_changed_on_disk(db: Path) -> None:
         assert repository.changed_on_disk()
         with pytest.raises(StaleFileError) as raised:
             repository.save(portfolio)
-        assert raised.value.message == (
-            f"{db} changed on disk since it was read; reload or save elsewhere"
-        )
+        assert raised.value.message == (f"{db} changed on disk since it was read")
         assert db.read_bytes() == theirs
         assert [account.name for account in repository.reload().accounts] == ["Account 9"]
         assert not repository.changed_on_disk()
@@ -415,7 +413,10 @@ def test_database_held_by_another_process_opens_read_only(db: Path) -> None:
             assert repository.read_only and repository.locked_by_other
             with pytest.raises(LockedError) as raised:
                 repository.save(portfolio_of(1))
-            assert raised.value.message == f"{db} is open in another keyplan (read-only)"
+            assert raised.value.message == (
+                f"{db} is open in another keyplan, the only one that may write it: "
+                "quit that one first"
+            )
         with pytest.raises(LockedError, match="is open in another keyplan"):
             Repository.for_writing(db)
         holder.send_signal(signal.SIGKILL)
