@@ -13,6 +13,8 @@ from plan.model import Account, Node, ReviewNote, Tactic
 from plan.review import changed_nodes, review_queue
 from plan.rules import DEFAULT_CHECKLIST, TACTICS_AHEAD_MESSAGE, Checklist, Result, evaluate
 
+AGENDA_TITLE = "Account plan review"  # the agenda's heading, before its date
+
 # Open tactics due within this many days of the meeting are on the agenda, with every overdue one.
 DUE_WINDOW_DAYS = 30
 ACTION_ITEMS = 3
@@ -45,7 +47,7 @@ def export_agenda(
         (account, checklists[id(account)])
         for account in review_queue(accounts, lambda account: checklists[id(account)])
     ]
-    blocks = [f"# Account plan review — {today.isoformat()}"]
+    blocks = [f"# {AGENDA_TITLE} — {today.isoformat()}"]
     _write_summary(blocks, queue)
     for account, checklist in queue:
         _write_account(blocks, account, checklist, today)

@@ -12,6 +12,7 @@ from typing import Any, Literal, TypeAlias
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from plan.agenda import AGENDA_TITLE
 from plan.errors import MarkdownError, ValidationError
 from plan.escape import HYPHEN_TAIL, find_literal, read_inline
 from plan.fields import (
@@ -74,6 +75,13 @@ def parse_markdown(text: str, source: str = "plan.md") -> list[Account]:
     """The accounts written in the plan format; MarkdownError lists every problem (up to 20)."""
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     text = _CONTROL.sub("", text)
+    if text.startswith(f"# {AGENDA_TITLE} — "):
+        raise MarkdownError(
+            [
+                f"{source}:1: this is a review-meeting agenda (keyplan export --agenda), not a "
+                "plan file: import reads what keyplan export writes"
+            ]
+        )
     tokens = plan_parser().parse(text)
     if not any(token.type == "heading_open" and token.tag == "h1" for token in tokens):
         raise MarkdownError([f"{source}: no account in the file (want a heading: # NAME)"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -121,6 +122,17 @@ def test_a_tactic_tail_is_read_by_its_parts() -> None:
     assert tactic == Tactic(
         "Call `a — b` — x", owner="Lee, Dana — ops", due=date(2027, 2, 15), status="doing"
     )
+
+
+def test_an_agenda_is_not_read_as_a_plan_file() -> None:
+    # It gave ten "unknown section" errors; one line says what the file is.
+    agenda = (Path(__file__).parent / "golden" / "agenda.md").read_text()
+    with pytest.raises(MarkdownError) as raised:
+        parse_markdown(agenda, "agenda.md")
+    assert raised.value.problems == [
+        "agenda.md:1: this is a review-meeting agenda (keyplan export --agenda), not a plan "
+        "file: import reads what keyplan export writes"
+    ]
 
 
 def test_markdown_typed_by_hand_in_a_field_comes_back_as_it_was_written() -> None:
