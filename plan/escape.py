@@ -89,9 +89,9 @@ def read_inline(inline: Token, parser: MarkdownIt) -> tuple[str, str]:
 
     Literal characters are written as themselves, so they can be syntax (the " — " before a
     tactic's owner); the others came from an escape, an entity or a code span and are content.
-    Markdown a person typed by hand (emphasis, code, a link or an image) comes back as it was
-    written, marks and address included: the plan's fields are plain text, and reading
-    `[the deck](https://…)` as "the deck" lost the address without a word.
+    Emphasis marks a person typed are dropped (so `**Owner:** Dana` is still a field), but a
+    link or an image keeps its address, written back as `[text](address)`: reading it as its
+    text alone lost the address without a word. What a link adds is content, never syntax.
     The inline content is parsed here, on first use, with `parser`.
     """
     content = inline.content
@@ -113,34 +113,35 @@ def read_inline(inline: Token, parser: MarkdownIt) -> tuple[str, str]:
             put(child.content, "L")
         elif kind in ("softbreak", "hardbreak"):
             put("\n", "L")
-        elif kind == "text_special":
+        elif kind in ("text_special", "code_inline"):
             put(child.content, "x")
-        elif kind in ("em_open", "em_close", "strong_open", "strong_close"):
-            put(child.markup, "L")
-        elif kind == "code_inline":
-            put(child.markup, "L")
-            put(child.content, "x")
-            put(child.markup, "L")
         elif kind == "link_open":
             links.append(child)
-            put("<" if child.markup == "autolink" else "[", "L")
+            if child.markup != "autolink":  # an autolink's text is its address
+                put("[", "x")
         elif kind == "link_close" and links:
-            put(_link_end(links.pop()), "L")
+            link = links.pop()
+            if link.markup != "autolink":
+                put(_link_end(link), "x")
         elif kind == "image":
-            put("![", "L")
-            put(child.content, "x")
-            put(_link_end(child), "L")
+            put(f"![{child.content}", "x")
+            put(_link_end(child), "x")
     return "".join(text), "".join(mask)
 
 
 def _link_end(link: Token) -> str:
-    """What closes a link or image as written: `>` for an autolink, else `](address "title")`
-    (the address as the parser normalised it)."""
-    if link.markup == "autolink":
-        return ">"
-    address = link.attrs.get("href") or link.attrs.get("src") or ""
-    title = link.attrs.get("title")
-    return f']({address} "{title}")' if title else f"]({address})"
+    """What closes a link or image as written: `](address)`, or `](address "title")`."""
+    address = str(link.attrs.get("href") or link.attrs.get("src") or "")
+    if any(c in address for c in " ()<>"):
+        address = f"<{address}>"
+    title = str(link.attrs.get("title") or "")
+    if not title:
+        return f"]({address})"
+    opening, closing = next(
+        (pair for pair in ('""', "''", "()") if pair[0] not in title and pair[1] not in title),
+        ('"', '"'),
+    )
+    return f"]({address} {opening}{title}{closing})"
 
 
 def find_literal(text: str, mask: str, needle: str, start: int = 0) -> int:
