@@ -58,6 +58,9 @@ _HORIZON = field_spec("mission", "horizon_years")
 _ARCHIVED = {"yes": True, "no": False}
 
 
+_AGENDA_HEADING = re.compile(rf"# {re.escape(AGENDA_TITLE)} — \d{{4}}-\d{{2}}-\d{{2}}\n")
+
+
 @cache
 def plan_parser() -> MarkdownIt:
     """CommonMark as the plan format reads it: no raw HTML, no link reference definitions."""
@@ -75,18 +78,20 @@ def parse_markdown(text: str, source: str = "plan.md") -> list[Account]:
     """The accounts written in the plan format; MarkdownError lists every problem (up to 20)."""
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     text = _CONTROL.sub("", text)
-    if text.startswith(f"# {AGENDA_TITLE} — "):
+    tokens = plan_parser().parse(text)
+    if not any(token.type == "heading_open" and token.tag == "h1" for token in tokens):
+        raise MarkdownError([f"{source}: no account in the file (want a heading: # NAME)"])
+    reader = _Reader(text.split("\n"), source)
+    reader.read(tokens)
+    if reader.problems and _AGENDA_HEADING.match(text):
+        # Not a dozen "unknown section"s: one line on what the file is. (Only when it does
+        # not read as a plan: an account may be named like the agenda.)
         raise MarkdownError(
             [
                 f"{source}:1: this is a review-meeting agenda (keyplan export --agenda), not a "
                 "plan file: import reads what keyplan export writes"
             ]
         )
-    tokens = plan_parser().parse(text)
-    if not any(token.type == "heading_open" and token.tag == "h1" for token in tokens):
-        raise MarkdownError([f"{source}: no account in the file (want a heading: # NAME)"])
-    reader = _Reader(text.split("\n"), source)
-    reader.read(tokens)
     if reader.problems:
         raise MarkdownError(reader.problems)
     return reader.accounts

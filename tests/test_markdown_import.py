@@ -132,6 +132,9 @@ def test_an_agenda_is_not_read_as_a_plan_file() -> None:
         "agenda.md:1: this is a review-meeting agenda (keyplan export --agenda), not a plan "
         "file: import reads what keyplan export writes"
     ]
+    # An account may be named like the agenda: its plan still imports.
+    named = Account("Account plan review — 2027-01-01", mission=Mission("Be first"))
+    assert parse_markdown(export_markdown([named], date(2026, 11, 29)), "plan.md") == [named]
 
 
 def test_a_link_typed_by_hand_keeps_its_address() -> None:
