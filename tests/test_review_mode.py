@@ -133,6 +133,10 @@ async def test_review_mode_asks_for_a_larger_window_as_the_editor_does(demo_db: 
         assert notice.display and "Make the window larger" in str(notice.render())
         hidden = ("#review-panes", "#review-header", "#review-progress", "#review-filter")
         assert not any(screen.query_one(name).display for name in hidden)
+        position = screen.session.position
+        await pilot.press("n", "m")  # no step through the queue, no review of an unseen plan
+        await pilot.pause()
+        assert app.screen is screen and screen.session.position == position
         await pilot.resize_terminal(80, 24)
         await pilot.pause()
         assert not notice.display and screen.query_one("#review-panes").display

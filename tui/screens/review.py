@@ -88,6 +88,11 @@ class ReviewScreen(HandsOnCallbacks, Screen[None]):
         self.show_account()
         self.query_one(ChecklistPane).focus()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Below the minimum size the plan is hidden: keys must not act on what cannot be seen
+        # (q still quits: it is the app's action).
+        return not self.app.has_class("-too-small")
+
     def rebuild_queue(self) -> None:
         workspace = self.app.workspace
         current = self.session.current
