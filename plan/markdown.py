@@ -146,19 +146,24 @@ def _own_fields(node: Node) -> tuple[object, ...]:
 
 
 def _same_nodes(old: Sequence[Node], new: Sequence[Node]) -> list[tuple[Node, Node]]:
-    """The children of one node, before and after, paired where they are the same node: by
-    title first, then, when as many of each are left, the rest in order (titles edited in the
-    file). Any other child of `new` is a new node."""
+    """The children of one node, before and after, paired where they are the same node: with
+    the same fields first (twins with one title told apart), then by title, then, when as many
+    of each are left, the rest in order (titles edited in the file). Any other child of `new`
+    is a new node."""
     left = list(old)
     pairs: list[tuple[Node, Node]] = []
     unpaired: list[Node] = []
-    for node in new:
-        same = next((candidate for candidate in left if candidate.title == node.title), None)
-        if same is None:
-            unpaired.append(node)
-        else:
-            left.remove(same)
-            pairs.append((same, node))
+    for alike in (_own_fields, lambda node: node.title):
+        unpaired = []
+        for node in new:
+            if any(node is paired for _, paired in pairs):
+                continue
+            same = next((candidate for candidate in left if alike(candidate) == alike(node)), None)
+            if same is None:
+                unpaired.append(node)
+            else:
+                left.remove(same)
+                pairs.append((same, node))
     if len(left) == len(unpaired):
         pairs.extend(zip(left, unpaired, strict=True))
     return pairs

@@ -95,7 +95,7 @@ def test_accounts_lists_scores_and_hides_archived(
     db_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     archived = clean_plan("Old Corp")
-    archived.archived = True
+    archived.archived, archived.owner = True, "Olga Ruiz"
     write_db(db_path, [clean_plan(), archived])
     code, out, _ = run(capsys, "accounts", "--db", str(db_path))
     assert code == 0
@@ -104,7 +104,10 @@ def test_accounts_lists_scores_and_hides_archived(
     _, out, _ = run(capsys, "accounts", "--db", str(db_path), "--all", "--json")
     names = [a["name"] for a in json.loads(out)["accounts"]]
     assert names == ["Clean", "Old Corp"]
+    # The hint only where --all would show an account the filter keeps.
     _, out, _ = run(capsys, "accounts", "--db", str(db_path), "--owner", "nobody")
+    assert out == "no accounts\n"
+    _, out, _ = run(capsys, "accounts", "--db", str(db_path), "--owner", "olga")
     assert out == "no accounts (archived ones are hidden: --all shows them)\n"
 
 

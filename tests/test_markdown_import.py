@@ -480,6 +480,30 @@ def test_a_replaced_plan_keeps_the_history_of_the_nodes_it_still_has() -> None:
     assert merged.id == old.id and merged.updated > "2026-01-01T00:00:00+00:00"
 
 
+def test_of_two_tactics_with_one_title_the_one_kept_keeps_its_history() -> None:
+    twins = [Tactic("Call", owner="Ana"), Tactic("Call", owner="Ben")]
+    old = Account(
+        "ACME",
+        mission=Mission(
+            "m", objectives=[Objective("o", strategies=[Strategy("s", tactics=twins)])]
+        ),
+    )
+    for node, _ in old.walk():
+        node.updated = "2026-01-01T00:00:00+00:00"
+    new = Account(
+        "ACME",
+        mission=Mission(
+            "m",
+            objectives=[
+                Objective("o", strategies=[Strategy("s", tactics=[Tactic("Call", owner="Ben")])])
+            ],
+        ),
+    )
+    kept = merge_import([old], [new], "replace")[0].mission.objectives[0].strategies[0].tactics
+    assert kept[0].id == twins[1].id  # Ben's, not Ana's deleted twin's
+    assert kept[0].updated == "2026-01-01T00:00:00+00:00"  # unchanged since
+
+
 def test_merge_rename_numbers_the_copies() -> None:
     old = [Account("A"), Account("a (2)")]
     imported = [Account("A", owner="x"), Account("a")]

@@ -218,12 +218,14 @@ def account_summary(ctx: Context, account: Account) -> dict[str, Any]:
 def cmd_accounts(ctx: Context) -> int:
     args = ctx.args
     portfolio = ctx.load()
-    accounts = select_accounts(portfolio, [], all_=args.all)
-    # Part of the name, in any case, as review mode's owner: and segment: filters take it.
-    if args.owner:
-        accounts = [a for a in accounts if args.owner.casefold() in a.owner.casefold()]
-    if args.segment:
-        accounts = [a for a in accounts if args.segment.casefold() in a.segment.casefold()]
+
+    def wanted(account: Account) -> bool:
+        # Part of the name, in any case, as review mode's owner: and segment: filters take it.
+        return (args.owner or "").casefold() in account.owner.casefold() and (
+            args.segment or ""
+        ).casefold() in account.segment.casefold()
+
+    accounts = [a for a in select_accounts(portfolio, [], all_=args.all) if wanted(a)]
     summaries = [account_summary(ctx, a) for a in accounts]
     if args.sort == "score":
         summaries.sort(
@@ -237,7 +239,7 @@ def cmd_accounts(ctx: Context) -> int:
         ctx.print(json.dumps({"accounts": summaries}, ensure_ascii=False, indent=2))
         return EXIT_OK
     if not summaries:
-        hidden = not args.all and any(account.archived for account in portfolio.accounts)
+        hidden = not args.all and any(a.archived and wanted(a) for a in portfolio.accounts)
         note = " (archived ones are hidden: --all shows them)" if hidden else ""
         ctx.print(f"no accounts{note}")
         return EXIT_OK
