@@ -568,9 +568,24 @@ async def test_a_filter_unfolds_to_its_matches_and_puts_the_cursor_on_the_first(
         await pilot.pause()
         assert tactic.title in in_sight()
         assert tree.current == tactic.id
-        await pilot.press("escape")  # the filter cleared: the fold the user chose stays open
+        await pilot.press("escape")  # cleared: the cursor's branch stays open
         await pilot.pause()
-        assert tactic.title in in_sight()
+        assert tactic.title in in_sight() and tree.current == tactic.id
+
+
+async def test_a_cleared_filter_gives_the_user_their_folds_back(demo_db: Path) -> None:
+    # Each keystroke of a filter unfolded above its matches for good: typing "re" on the way
+    # to a title opened nearly every branch the user had folded.
+    app = make_app(demo_db, today=TODAY)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("tab", "2")  # mission and objectives only
+        await pilot.pause()
+        tree = app.editor.tree
+        folded = len(tree._tree_lines)
+        await pilot.press("slash", "r", "e", "backspace", "backspace", "escape")
+        await pilot.pause()
+        assert len(tree._tree_lines) == folded
+        assert app.editor.tree.current == app.editor.account.mission.id  # type: ignore[union-attr]
 
 
 async def test_each_footer_key_has_its_styles_worked_out_once(

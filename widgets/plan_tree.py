@@ -119,6 +119,7 @@ class PlanTree(LeanTree):
         self._children: dict[str, list[str]] = {}  # shown node id -> its shown children
         self._by_plan_id: dict[str, TreeNode[str]] = {}
         self._collapsed: set[str] = set()
+        self._opened_for_filter: set[str] = set()  # folded by the user, unfolded by a filter
 
     @property
     def current(self) -> str | None:
@@ -134,10 +135,11 @@ class PlanTree(LeanTree):
         visible: Collection[str] | None = None,
         changed: Collection[str] = (),
         cursor: str | None = None,
-        unfold: Collection[str] = (),
+        unfold: Collection[str] | None = None,
     ) -> None:
-        """Show the account; `visible` limits the nodes (a filter), `cursor` moves the cursor,
-        and the nodes in `unfold` are brought into sight (a filter's matches)."""
+        """Show the account; `visible` limits the nodes (a filter), `cursor` moves the cursor.
+        `unfold` is a filter's matches, brought into sight for as long as the filter lasts
+        (an empty one when it is cleared; None leaves the folds as they are)."""
         if account is None:
             self.account_id = None
             self._children = {}
@@ -158,9 +160,8 @@ class PlanTree(LeanTree):
                 self._patch(nodes, label)
             else:
                 self._rebuild(account.id, nodes, label)
-            for node_id in unfold:
-                if node_id in self._by_plan_id:
-                    self._unfold_above(self._by_plan_id[node_id])
+            if unfold is not None:
+                self._unfold_for_filter(unfold)
             self.select(keep or account.mission.id)
 
     def _rebuild(
@@ -271,6 +272,28 @@ class PlanTree(LeanTree):
         # Reading last_line builds the tree's lines, so the node's line number is known.
         if self.last_line >= 0:
             self.move_cursor(tree_node)
+
+    def _unfold_for_filter(self, matches: Collection[str]) -> None:
+        """Unfold above each match, and fold again what an earlier filter unfolded and these
+        matches do not need: the user's folds come back as the filter changes or clears (the
+        cursor's ancestors stay open, see select)."""
+        needed: set[str] = set()
+        opened: set[str] = set()
+        for node_id in matches:
+            tree_node = self._by_plan_id.get(node_id)
+            parent = tree_node.parent if tree_node is not None else None
+            while parent is not None and parent.data and parent.data not in needed:
+                needed.add(parent.data)
+                if not parent.is_expanded:
+                    parent.expand()
+                    opened.add(parent.data)
+                parent = parent.parent
+        for node_id in self._opened_for_filter - needed:
+            tree_node = self._by_plan_id.get(node_id)
+            if tree_node is not None and tree_node.is_expanded:
+                tree_node.collapse()
+                self._collapsed.add(node_id)
+        self._opened_for_filter = (self._opened_for_filter & needed) | opened
 
     def _unfold_above(self, tree_node: TreeNode[str]) -> None:
         """Unfold a node's ancestors, so that it can be seen."""

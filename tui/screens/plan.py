@@ -265,17 +265,17 @@ class PlanScreen(HandsOnCallbacks, Screen[None]):
             self._shown_anyway.add(select)
         visible = self.visible_nodes(account) if account else None
         self.tree.empty = NO_MATCH if self.filter_text and not accounts else NO_ACCOUNT
-        # A filter just typed brings its matches into sight, folded or not, the cursor on the
-        # first of them.
-        found = self.matching_nodes(account) if to_matches and visible is not None else []
+        # A filter brings its matches into sight, folded or not; as it is typed, the cursor goes
+        # to the first of them. Cleared, it gives the folds back (`to_matches`, nothing found).
+        found = self.matching_nodes(account) if visible is not None else []
         self._showing_tree = True  # the details are shown below, once
         try:
             self.tree.show(
                 account,
                 verdicts,
                 visible=visible,
-                cursor=select or next(iter(found), None),
-                unfold=found,
+                cursor=select or (next(iter(found), None) if to_matches else None),
+                unfold=found if to_matches or self.filter_text else None,
             )
         finally:
             self._showing_tree = False
@@ -619,7 +619,7 @@ class PlanScreen(HandsOnCallbacks, Screen[None]):
             filter_input.value = ""
             self.filter_text = ""
             self._shown_anyway.clear()
-            self.refresh_view()
+            self.refresh_view(to_matches=True)  # the folds the filter opened close again
             self.show_status()
         self.set_class(False, "-filtering")
 
