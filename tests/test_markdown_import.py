@@ -427,41 +427,16 @@ def test_replacing_with_the_same_plan_keeps_every_id_and_time() -> None:
 
 
 def test_a_replaced_plan_keeps_the_history_of_the_nodes_it_still_has() -> None:
-    old = Account(
-        "ACME",
-        mission=Mission(
-            "Be first",
-            objectives=[
-                Objective(
-                    "Win",
-                    strategies=[
-                        Strategy("Prove", tactics=[Tactic("Call"), Tactic("Visit")]),
-                        Strategy("Segment"),
-                    ],
-                )
-            ],
-        ),
-    )
+    old = _plan(Strategy("Prove", tactics=[Tactic("Call"), Tactic("Visit")]), Strategy("Segment"))
     for node, _ in old.walk():
         node.created = node.updated = "2026-01-01T00:00:00+00:00"
     old.created = old.updated = "2026-01-01T00:00:00+00:00"
     before = {node.title: node.id for node, _ in old.walk()}
-    new = Account(
-        "ACME",
-        mission=Mission(
-            "Be first",
-            objectives=[
-                Objective(
-                    "Win",
-                    strategies=[
-                        Strategy("Segment"),  # moved up: found by its title
-                        Strategy(
-                            "Prove it",  # its title edited: the only one left, in place
-                            tactics=[Tactic("Visit", owner="Dana"), Tactic("Email"), Tactic("Fax")],
-                        ),
-                    ],
-                )
-            ],
+    new = _plan(
+        Strategy("Segment"),  # moved up: found by its title
+        Strategy(
+            "Prove it",  # its title edited: the only one left, in place
+            tactics=[Tactic("Visit", owner="Dana"), Tactic("Email"), Tactic("Fax")],
         ),
     )
     merged = merge_import([old], [new], "replace")[0]
@@ -482,26 +457,20 @@ def test_a_replaced_plan_keeps_the_history_of_the_nodes_it_still_has() -> None:
 
 def test_of_two_tactics_with_one_title_the_one_kept_keeps_its_history() -> None:
     twins = [Tactic("Call", owner="Ana"), Tactic("Call", owner="Ben")]
-    old = Account(
-        "ACME",
-        mission=Mission(
-            "m", objectives=[Objective("o", strategies=[Strategy("s", tactics=twins)])]
-        ),
-    )
+    old = _plan(Strategy("s", tactics=twins))
     for node, _ in old.walk():
         node.updated = "2026-01-01T00:00:00+00:00"
-    new = Account(
-        "ACME",
-        mission=Mission(
-            "m",
-            objectives=[
-                Objective("o", strategies=[Strategy("s", tactics=[Tactic("Call", owner="Ben")])])
-            ],
-        ),
-    )
+    new = _plan(Strategy("s", tactics=[Tactic("Call", owner="Ben")]))
     kept = merge_import([old], [new], "replace")[0].mission.objectives[0].strategies[0].tactics
     assert kept[0].id == twins[1].id  # Ben's, not Ana's deleted twin's
     assert kept[0].updated == "2026-01-01T00:00:00+00:00"  # unchanged since
+
+
+def _plan(*strategies: Strategy) -> Account:
+    """An account with one objective and these strategies."""
+    return Account(
+        "ACME", mission=Mission("Be first", objectives=[Objective("Win", strategies=[*strategies])])
+    )
 
 
 def test_merge_rename_numbers_the_copies() -> None:
