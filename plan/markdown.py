@@ -152,18 +152,21 @@ def _same_nodes(old: Sequence[Node], new: Sequence[Node]) -> list[tuple[Node, No
     is a new node."""
     left = list(old)
     pairs: list[tuple[Node, Node]] = []
-    unpaired: list[Node] = []
-    for alike in (_own_fields, lambda node: node.title):
-        unpaired = []
-        for node in new:
-            if any(node is paired for _, paired in pairs):
-                continue
+    unpaired = list(new)
+    for alike in (_own_fields, _title):
+        still: list[Node] = []
+        for node in unpaired:
             same = next((candidate for candidate in left if alike(candidate) == alike(node)), None)
             if same is None:
-                unpaired.append(node)
+                still.append(node)
             else:
                 left.remove(same)
                 pairs.append((same, node))
+        unpaired = still
     if len(left) == len(unpaired):
         pairs.extend(zip(left, unpaired, strict=True))
     return pairs
+
+
+def _title(node: Node) -> str:
+    return node.title

@@ -92,6 +92,14 @@ def _children_of(nodes: list[tuple[Node, Node | None]]) -> dict[str, list[str]]:
     return children
 
 
+def _ancestors(tree_node: TreeNode[str]) -> Iterator[TreeNode[str]]:
+    """The tree node's parent, its parent's parent, ... up to the root."""
+    parent = tree_node.parent
+    while parent is not None:
+        yield parent
+        parent = parent.parent
+
+
 def _subtree(tree_node: TreeNode[str]) -> Iterator[TreeNode[str]]:
     """The tree node's descendants, depth first."""
     for child in tree_node.children:
@@ -280,14 +288,15 @@ class PlanTree(LeanTree):
         needed: set[str] = set()
         opened: set[str] = set()
         for node_id in matches:
-            tree_node = self._by_plan_id.get(node_id)
-            parent = tree_node.parent if tree_node is not None else None
-            while parent is not None and parent.data and parent.data not in needed:
+            if node_id not in self._by_plan_id:
+                continue
+            for parent in _ancestors(self._by_plan_id[node_id]):
+                if not parent.data or parent.data in needed:
+                    break
                 needed.add(parent.data)
                 if not parent.is_expanded:
                     parent.expand()
                     opened.add(parent.data)
-                parent = parent.parent
         for node_id in self._opened_for_filter - needed:
             tree_node = self._by_plan_id.get(node_id)
             if tree_node is not None and tree_node.is_expanded:
@@ -297,12 +306,10 @@ class PlanTree(LeanTree):
 
     def _unfold_above(self, tree_node: TreeNode[str]) -> None:
         """Unfold a node's ancestors, so that it can be seen."""
-        parent = tree_node.parent
-        while parent is not None:
+        for parent in _ancestors(tree_node):
             if not parent.is_expanded:
                 parent.expand()
                 self._collapsed.discard(parent.data or "")
-            parent = parent.parent
 
     def fold_to(self, level: int) -> None:
         """Show the plan down to a level: 1 the mission only ... 4 everything."""

@@ -204,30 +204,28 @@ class PlanScreen(HandsOnCallbacks, Screen[None]):
             matches(text, needle) for text in (account.name, account.owner, account.segment)
         ) or any(matches(node.title, needle) for node, _ in account.walk())
 
-    def visible_nodes(self, account: Account) -> set[str] | None:
-        """With a filter, the nodes that match and their ancestors; None shows everything."""
+    def filtered_nodes(self, account: Account) -> tuple[set[str] | None, list[str]]:
+        """With a filter: the nodes shown (those that match and their ancestors) and the ids
+        of the matches in plan order. (None, []) shows everything."""
         needle = self.filter_text
         if not needle or any(
             matches(t, needle) for t in (account.name, account.owner, account.segment)
         ):
-            return None
+            return None, []
         visible: set[str] = set()
+        found: list[str] = []
         parents: dict[str, str | None] = {}
         for node, parent in account.walk():
             parents[node.id] = parent.id if parent else None
-            if node.id in self._shown_anyway or matches(node.title, needle):
+            matched = matches(node.title, needle)
+            if matched:
+                found.append(node.id)
+            if matched or node.id in self._shown_anyway:
                 node_id: str | None = node.id
                 while node_id is not None and node_id not in visible:
                     visible.add(node_id)
                     node_id = parents[node_id]
-        return visible
-
-    def matching_nodes(self, account: Account | None) -> list[str]:
-        """The ids of the account's nodes whose title the filter text is in, in plan order."""
-        needle = self.filter_text
-        if account is None or not needle:
-            return []
-        return [node.id for node, _ in account.walk() if matches(node.title, needle)]
+        return visible, found
 
     def refresh_view(self, select: str | None = None, *, to_matches: bool = False) -> None:
         """Show the workspace: account scores, the current account's tree and checklist.
@@ -263,11 +261,10 @@ class PlanScreen(HandsOnCallbacks, Screen[None]):
             # What an edit just made or moved stays in sight until the filter changes, or a
             # node added under a filter would vanish as it was made.
             self._shown_anyway.add(select)
-        visible = self.visible_nodes(account) if account else None
+        visible, found = self.filtered_nodes(account) if account else (None, [])
         self.tree.empty = NO_MATCH if self.filter_text and not accounts else NO_ACCOUNT
         # A filter brings its matches into sight, folded or not; as it is typed, the cursor goes
         # to the first of them. Cleared, it gives the folds back (`to_matches`, nothing found).
-        found = self.matching_nodes(account) if visible is not None else []
         self._showing_tree = True  # the details are shown below, once
         try:
             self.tree.show(
