@@ -1,8 +1,11 @@
-"""What keyplan's screens share: callbacks waiting for a repaint follow the screen shown."""
+"""What keyplan's screens share: callbacks waiting for a repaint follow the screen shown, and
+the two screens of panes draw only the rows that change and wait while the window is too small."""
 
 from __future__ import annotations
 
 from textual.screen import Screen
+
+from widgets.compositor import use_banded_compositor
 
 
 class HandsOnCallbacks:
@@ -24,3 +27,17 @@ class HandsOnCallbacks:
         covered._callbacks.clear()
         for callback, sender in waiting:
             shown._invoke_later(callback, sender)
+
+
+class PanesScreen(HandsOnCallbacks, Screen[None]):
+    """The editor and review mode: screens of panes, repainted row by row (see
+    widgets/compositor.py), whose keys wait while the window is below the minimum size."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        use_banded_compositor(self)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Below the minimum size the panes are hidden: keys must not act on what cannot be
+        # seen. (q still quits: it is the app's action.)
+        return not self.app.has_class("-too-small")

@@ -11,7 +11,6 @@ from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Input, Label, Static
 
@@ -21,10 +20,9 @@ from plan.model import CHILD_KIND, Account, Node
 from plan.rules import Checklist, Result, fix_field, fix_stops, node_verdicts
 from tui.collector import freeze_scored_plans
 from tui.keys import EDITOR_BINDINGS
-from tui.screens.base import HandsOnCallbacks
+from tui.screens.base import PanesScreen
 from widgets.account_list import AccountList, AccountRow
 from widgets.checklist import ChecklistPane
-from widgets.compositor import use_banded_compositor
 from widgets.footer import KeyFooter
 from widgets.node_details import NodeDetails
 from widgets.plan_tree import PlanTree
@@ -88,7 +86,7 @@ def account_row(
     )
 
 
-class PlanScreen(HandsOnCallbacks, Screen[None]):
+class PlanScreen(PanesScreen):
     """Edits the plans; the app holds the data, applies edits and saves them."""
 
     BINDINGS = EDITOR_BINDINGS
@@ -99,7 +97,6 @@ class PlanScreen(HandsOnCallbacks, Screen[None]):
 
     def __init__(self) -> None:
         super().__init__()
-        use_banded_compositor(self)
         self.account_id: str | None = None
         self.filter_text = ""
         self._shown_anyway: set[str] = set()  # shown whatever the filter: see refresh_view
@@ -162,10 +159,6 @@ class PlanScreen(HandsOnCallbacks, Screen[None]):
         self.show_status()
         if self.app.has_class("-too-small"):  # a window too small from the start
             self.show_too_small()
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        # Below the minimum size the panes are hidden: keys must not edit what cannot be seen.
-        return not self.app.has_class("-too-small")
 
     # --- State → screen -------------------------------------------------------------------
 

@@ -10,16 +10,14 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.screen import Screen
 from textual.widgets import Input, Static
 
 from plan.model import Account
 from plan.review import changed_since, queue_matches, review_queue
 from plan.rules import node_verdicts
-from tui.screens.base import HandsOnCallbacks
+from tui.screens.base import PanesScreen
 from tui.screens.plan import TOO_SMALL
 from widgets.checklist import ChecklistPane
-from widgets.compositor import use_banded_compositor
 from widgets.footer import KeyFooter
 from widgets.plan_tree import PlanTree
 
@@ -41,7 +39,7 @@ class ReviewSession:
         return self.queue[self.position] if self.queue else None
 
 
-class ReviewScreen(HandsOnCallbacks, Screen[None]):
+class ReviewScreen(PanesScreen):
     """Steps through the plans; Enter on a rule jumps to the editor, R or Escape comes back."""
 
     BINDINGS = [
@@ -60,7 +58,6 @@ class ReviewScreen(HandsOnCallbacks, Screen[None]):
 
     def __init__(self, session: ReviewSession) -> None:
         super().__init__()
-        use_banded_compositor(self)
         self.session = session
 
     def compose(self) -> ComposeResult:
@@ -87,11 +84,6 @@ class ReviewScreen(HandsOnCallbacks, Screen[None]):
             self.rebuild_queue()
         self.show_account()
         self.query_one(ChecklistPane).focus()
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        # Below the minimum size the plan is hidden: keys must not act on what cannot be seen
-        # (q still quits: it is the app's action).
-        return not self.app.has_class("-too-small")
 
     def rebuild_queue(self) -> None:
         workspace = self.app.workspace
